@@ -1,0 +1,175 @@
+"""Stage 2: content/news and content/pages into Documents, translations inheriting from Vietnamese."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from sitegen.config import Config
+from sitegen.errors import SiteError, display_path
+from sitegen.fields import Fields, check_fields, split_front_matter
+from sitegen.yamlfile import LineMap, parse_yaml, read_text
+
+KINDS = {"news": "news", "pages": "page"}
+# What a translation takes from the default-language file when it does not set it.
+INHERITED = ("date", "author", "source", "tags", "units", "cover", "draft")
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture: its path under content/, what it shows, and its caption."""
+
+    src: str
+    alt: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One post or plain page in one language, complete once loaded."""
+
+    kind: str
+    stem: str
+    lang: str
+    file: str
+    title: str
+    slug: str
+    date: datetime | None
+    summary: str
+    author: str
+    origin: str
+    tags: tuple[str, ...]
+    units: tuple[str, ...]
+    cover: Image | None
+    draft: bool
+    body: str
+    body_line: int
+    lines: Mapping[str, int]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The translation key shared by every language version of this document."""
+        return (self.kind, self.stem)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A content file after reading and splitting, before its fields are checked."""
+
+    kind: str
+    stem: str
+    lang: str
+    file: str
+    meta: LineMap
+    body: str
+    body_line: int
+
+
+def load_documents(config: Config) -> tuple[tuple[Document, ...], list[SiteError]]:
+    """Every content file of every kind, with all errors found on the way."""
+    errors: list[SiteError] = []
+    sources = []
+    for folder, kind in KINDS.items():
+        for path in sorted((config.root / "content" / folder).glob("*.md")):
+            if not _is_editor_junk(path):
+                sources.append(_read_source(path, kind, config, errors))
+    by_key = {(s.kind, s.stem, s.lang): s for s in sources if s}
+    documents = []
+    for source in by_key.values():
+        original = by_key.get((source.kind, source.stem, config.default_language))
+        fields = _merged_fields(source, original)
+        document = _make_document(source, fields, config, errors)
+        if document:
+            documents.append(document)
+    documents.sort(key=lambda d: (d.kind, d.stem, config.language_codes.index(d.lang)))
+    return tuple(documents), list(dict.fromkeys(errors))
+
+
+def _is_editor_junk(path: Path) -> bool:
+    # Word and editors leave lock and backup files next to the ones being edited.
+    return path.name.startswith((".", "~", "_"))
+
+
+def _read_source(path: Path, kind: str, config: Config, errors: list[SiteError]) -> _Source | None:
+    file = display_path(path, config.root)
+    parts = path.name[: -len(".md")].rsplit(".", 1)
+    codes = config.language_codes
+    if len(parts) != 2 or not parts[0]:
+        errors.append(
+            SiteError(
+                file,
+                "the file name does not say its language",
+                None,
+                f"rename it to {parts[0]}.{config.default_language}.md (or .{'.md, .'.join(codes[1:])}.md for a translation)",
+            )
+        )
+        return None
+    stem, lang = parts
+    if lang not in codes:
+        errors.append(
+            SiteError(file, f"unknown language '{lang}' in the file name", None, f"use one of: {', '.join(codes)}")
+        )
+        return None
+    split = split_front_matter(read_text(path), file)
+    if split.error:
+        errors.append(split.error)
+        return None
+    parsed = parse_yaml(split.front_matter, file, first_line=2)
+    errors.extend(parsed.errors)
+    if parsed.errors:
+        return None
+    meta = parsed.data if parsed.data is not None else LineMap()
+    if not isinstance(meta, LineMap):
+        errors.append(SiteError(file, "the front matter should be 'key: value' lines", 2, "start with title: ..."))
+        return None
+    return _Source(kind, stem, lang, file, meta, split.body, split.body_line)
+
+
+def _merged_fields(source: _Source, original: _Source | None) -> dict[str, tuple[Any, str, int | None]]:
+    """Field -> (value, file it was written in, line); a translation inherits non-text fields."""
+    fields = {key: (value, source.file, source.meta.line_of(key)) for key, value in source.meta.items()}
+    if original is None or original is source:
+        return fields
+    for key in INHERITED:
+        if key not in original.meta:
+            continue
+        inherited = (original.meta[key], original.file, original.meta.line_of(key))
+        if key not in fields:
+            fields[key] = inherited
+        elif key == "cover" and isinstance(fields[key][0], Mapping) and isinstance(original.meta[key], Mapping):
+            merged = LineMap()
+            merged.update(original.meta[key])
+            merged.update(fields[key][0])
+            merged.line = fields[key][2] or 0
+            merged.lines = {**original.meta[key].lines, **fields[key][0].lines}
+            fields[key] = (merged, source.file, fields[key][2])
+    return fields
+
+
+def _make_document(source: _Source, fields: Mapping, config: Config, errors: list[SiteError]) -> Document | None:
+    checked: Fields = check_fields(source.kind, source.file, fields, config, errors)
+    if checked is None:
+        return None
+    return Document(
+        kind=source.kind,
+        stem=source.stem,
+        lang=source.lang,
+        file=source.file,
+        title=checked.title,
+        slug=checked.slug,
+        date=checked.date,
+        summary=checked.summary,
+        author=checked.author,
+        origin=checked.source,
+        tags=checked.tags,
+        units=checked.units,
+        cover=Image(**checked.cover) if checked.cover else None,
+        draft=checked.draft,
+        body=source.body,
+        body_line=source.body_line,
+        lines=MappingProxyType({key: line for key, (_, file, line) in fields.items() if file == source.file and line}),
+    )

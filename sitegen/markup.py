@@ -1,0 +1,211 @@
+"""Stage 4: Markdown bodies to HTML, with figures, captions and links that honour the base path."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element, SubElement
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from sitegen.content import Document
+from sitegen.errors import SiteError
+from sitegen.urls import Urls
+from sitegen.vietnamese import slugify
+
+EXTENSIONS = ("extra", "sane_lists", "toc")
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document's HTML, its cover and the images its body uses (paths under content/)."""
+
+    html: str
+    images: tuple[str, ...]
+    cover: str | None = None
+
+
+class Links:
+    """Turns what editors write in Markdown into addresses on the built site."""
+
+    def __init__(self, urls: Urls, content_root: Path, doc_files: Mapping[str, str]):
+        self.urls = urls
+        self.content_root = content_root
+        self.doc_files = doc_files
+
+    def image(self, src: str, doc_file: str) -> str | None:
+        """The path under content/ of an image written relative to the post or to content/."""
+        if _is_external(src):
+            return src
+        src = src.split("#")[0].split("?")[0]
+        doc_dir = posixpath.dirname(doc_file.removeprefix("content/"))
+        for candidate in (posixpath.normpath(posixpath.join(doc_dir, src)), posixpath.normpath(src.lstrip("/"))):
+            if not candidate.startswith("..") and (self.content_root / candidate).is_file():
+                return candidate
+        return None
+
+    def link(self, href: str, doc_file: str) -> str | None:
+        """A link's address on the site; None for a link to a content file that does not exist."""
+        if _is_external(href) or href.startswith("#"):
+            return href
+        target, _, anchor = href.partition("#")
+        suffix = "#" + anchor if anchor else ""
+        if target.endswith(".md"):
+            doc_dir = posixpath.dirname(doc_file)
+            resolved = posixpath.normpath(posixpath.join(doc_dir, target))
+            path = self.doc_files.get(resolved)
+            return None if path is None else self.urls.href(path) + suffix
+        if target.startswith("/"):
+            return self.urls.href(target.lstrip("/")) + suffix
+        return href
+
+
+def _is_external(href: str) -> bool:
+    return bool(urlsplit(href).scheme) or href.startswith("//")
+
+
+class _SiteTreeprocessor(Treeprocessor):
+    """Images alone in a paragraph become figures; image and link addresses are resolved."""
+
+    def __init__(self, md: markdown.Markdown, links: Links):
+        super().__init__(md)
+        self.links = links
+        self.doc: Document | None = None
+        self.images: list[str] = []
+        self.errors: list[SiteError] = []
+
+    def run(self, root: Element) -> None:
+        for paragraph in list(root.iter("p")):
+            _make_figure(paragraph)
+        for img in root.iter("img"):
+            self._resolve_image(img)
+        for anchor in root.iter("a"):
+            self._resolve_link(anchor)
+
+    def _error(self, needle: str, message: str, hint: str) -> None:
+        doc = self.doc
+        offset = doc.body.find(needle)
+        line = doc.body_line + doc.body[:offset].count("\n") if offset >= 0 else doc.body_line
+        self.errors.append(SiteError(doc.file, message, line, hint))
+
+    def _resolve_image(self, img: Element) -> None:
+        src = img.get("src", "")
+        if not img.get("alt", "").strip():
+            self._error(
+                src, f"the image {src} has no alt text", "write what the photo shows: ![Đại biểu ký giao ước](...)"
+            )
+        found = self.links.image(src, self.doc.file)
+        if found is None:
+            self._error(
+                src, f"image not found: {src}", "put the photo in content/images/ and write its path from there"
+            )
+            return
+        if not _is_external(found):
+            self.images.append(found)
+            img.set("src", self.links.urls.href(found))
+        img.set("loading", "lazy")
+        img.set("decoding", "async")
+
+    def _resolve_link(self, anchor: Element) -> None:
+        href = anchor.get("href", "")
+        resolved = self.links.link(href, self.doc.file)
+        if resolved is None:
+            self._error(
+                href, f"link to a missing file: {href}", "check the file name in content/ (e.g. other-post.vi.md)"
+            )
+            return
+        anchor.set("href", resolved)
+
+
+def _make_figure(paragraph: Element) -> None:
+    children = list(paragraph)
+    if len(children) != 1 or children[0].tag != "img":
+        return
+    img = children[0]
+    if (paragraph.text or "").strip() or (img.tail or "").strip():
+        return
+    paragraph.tag = "figure"
+    img.tail = None
+    caption = img.attrib.pop("title", "").strip()
+    if caption:
+        SubElement(paragraph, "figcaption").text = caption
+
+
+class _SiteExtension(Extension):
+    def __init__(self, processor_factory):
+        super().__init__()
+        self.processor_factory = processor_factory
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        md.treeprocessors.register(self.processor_factory(md), "sitegen", 5)
+
+
+class Converter:
+    """One Markdown instance, reset between documents (building one is slow)."""
+
+    def __init__(self, links: Links):
+        self.processor: _SiteTreeprocessor | None = None
+
+        def factory(md: markdown.Markdown) -> _SiteTreeprocessor:
+            self.processor = _SiteTreeprocessor(md, links)
+            return self.processor
+
+        self.md = markdown.Markdown(
+            extensions=[*EXTENSIONS, _SiteExtension(factory)],
+            extension_configs={"toc": {"slugify": lambda value, _sep: slugify(value) or "muc"}},
+            output_format="html",
+        )
+
+    def convert(self, doc: Document) -> tuple[Rendered, list[SiteError]]:
+        """A document's body as HTML, with the errors found in its links and images."""
+        processor = self.processor
+        processor.doc, processor.images, processor.errors = doc, [], []
+        body_html = self.md.reset().convert(doc.body)
+        cover = self._cover(doc)
+        return Rendered(body_html, tuple(processor.images), cover), processor.errors
+
+    def _cover(self, doc: Document) -> str | None:
+        if doc.cover is None:
+            return None
+        found = self.processor.links.image(doc.cover.src, doc.file)
+        if found is None:
+            self.processor.errors.append(
+                SiteError(
+                    doc.file,
+                    f"cover image not found: {doc.cover.src}",
+                    doc.lines.get("cover"),
+                    "put the photo in content/images/ and write its path from content/, e.g. images/2021/anh.jpg",
+                )
+            )
+        return found
+
+
+def render_bodies(
+    documents: Sequence[Document], urls: Urls, content_root: Path, doc_paths: Mapping
+) -> tuple[dict[tuple[str, str, str], Rendered], list[SiteError]]:
+    """HTML for every document body, keyed like doc_paths."""
+    doc_files = {d.file: doc_paths[(d.kind, d.stem, d.lang)] for d in documents}
+    converter = Converter(Links(urls, content_root, doc_files))
+    bodies, errors = {}, []
+    for doc in documents:
+        rendered, found = converter.convert(doc)
+        bodies[(doc.kind, doc.stem, doc.lang)] = rendered
+        errors += found
+    return bodies, errors
+
+
+def excerpt(body_html: str, limit: int = 160) -> str:
+    """Plain text from the start of a body, cut at a word, for descriptions and lists."""
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body_html))).strip()
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"

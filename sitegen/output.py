@@ -1,0 +1,91 @@
+"""Stage 6: write into a fresh folder beside the target, then swap it in; never touch what isn't ours."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from sitegen.errors import SiteError, raise_if_any
+
+MANIFEST = ".sitegen-manifest"
+
+
+def check_target(target: Path, root: Path) -> list[SiteError]:
+    """Reasons the output folder must not be written, if any."""
+    target, root = target.resolve(), root.resolve()
+    hint = "choose an output folder of its own, e.g. --output public"
+    protected = [root, *(root / name for name in ("content", "layouts", "static", "tests", "sitegen", ".git"))]
+    if target in protected or any(target.is_relative_to(p) for p in protected[1:]):
+        return [SiteError(str(target), "refusing to build into a folder of the project's sources", None, hint)]
+    if root.is_relative_to(target) or target == Path.home():
+        return [
+            SiteError(str(target), "refusing to build into a folder that holds the project or your home", None, hint)
+        ]
+    if not target.exists():
+        return []
+    if not target.is_dir():
+        return [SiteError(str(target), "the output path is a file, not a folder", None, hint)]
+    foreign = sorted(_foreign_files(target))
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        return [
+            SiteError(
+                str(target),
+                f"the output folder holds files the generator did not write: {shown}",
+                None,
+                "move them into static/ (they will be copied on every build) or choose another --output",
+            )
+        ]
+    return []
+
+
+def _foreign_files(target: Path) -> set[str]:
+    present = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    manifest = target / MANIFEST
+    if not manifest.is_file():
+        return present
+    ours = set(manifest.read_text(encoding="utf-8").splitlines())
+    return present - ours - {MANIFEST}
+
+
+def write_site(target: Path, root: Path, files: Mapping[str, bytes], copies: Sequence[tuple[Path, str]]) -> None:
+    """Write every file to a fresh folder, then put it in the target's place in one step."""
+    raise_if_any(check_target(target, root))
+    target = target.resolve()
+    fresh = target.parent / f".{target.name}.building-{os.getpid()}"
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    try:
+        for name, data in files.items():
+            path = _inside(fresh, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        for source, name in copies:
+            path = _inside(fresh, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, path)
+        listing = sorted({*files, *(name for _, name in copies)})
+        (fresh / MANIFEST).write_text("\n".join(listing) + "\n", encoding="utf-8")
+        _swap(fresh, target)
+    finally:
+        if fresh.exists():
+            shutil.rmtree(fresh)
+
+
+def _inside(folder: Path, name: str) -> Path:
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()):
+        raise ValueError(f"refusing to write outside the output folder: {name}")
+    return path
+
+
+def _swap(fresh: Path, target: Path) -> None:
+    if not target.exists():
+        fresh.rename(target)
+        return
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old)

@@ -1,0 +1,56 @@
+"""The build, as the list of its stages."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.assets import collect_assets
+from sitegen.config import load_config
+from sitegen.content import load_documents
+from sitegen.errors import raise_if_any
+from sitegen.markup import render_bodies
+from sitegen.model import BuildOptions, assemble_site
+from sitegen.output import check_target, write_site
+from sitegen.templates import render_pages
+from sitegen.urls import Urls
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a finished build wrote, for the one-line summary."""
+
+    output: Path
+    pages_per_language: dict[str, int]
+    files: int
+    seconds: float
+
+    def summary(self) -> str:
+        """One line: pages per language, files, folder and time taken."""
+        per_language = ", ".join(f"{count} {lang}" for lang, count in self.pages_per_language.items())
+        return f"Built {per_language} pages ({self.files} files) into {self.output} in {self.seconds:.2f} s"
+
+
+def build(root: Path, options: BuildOptions, output: Path | None = None, base_url: str | None = None) -> BuildResult:
+    """Load, validate, assemble, render and write the site; BuildError lists every problem found."""
+    started = time.perf_counter()
+    config = load_config(root, base_url=base_url, output=output)
+    raise_if_any(check_target(config.output_dir, root))
+    # Gather and check everything before writing anything.
+    documents, errors = load_documents(config)
+    site, model_errors = assemble_site(config, documents, options)
+    bodies, markup_errors = render_bodies(site.documents, Urls(config), root / "content", site.doc_paths)
+    raise_if_any(errors + model_errors + markup_errors)
+    assets = collect_assets(root)
+    files, template_errors = render_pages(site, bodies, assets)
+    raise_if_any(template_errors)
+    write_site(config.output_dir, root, files, assets.copies)
+    html_pages = Counter(p.lang for p in site.pages if p.template.endswith(".html"))
+    return BuildResult(
+        output=config.output_dir,
+        pages_per_language={lang: html_pages[lang] for lang in config.language_codes},
+        files=len(files) + len(assets.copies),
+        seconds=time.perf_counter() - started,
+    )

@@ -1,0 +1,166 @@
+"""Stage 5: every page of the model through its Jinja2 template (strict, autoescaped)."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+from markupsafe import Markup
+
+from sitegen.assets import Assets
+from sitegen.errors import SiteError
+from sitegen.markup import Rendered, excerpt
+from sitegen.model import Page, Site, tag_name
+from sitegen.urls import Urls, output_file
+
+LAYOUTS = "layouts"
+
+
+def make_environment(root: Path) -> Environment:
+    """Jinja2 that fails on any undefined name and escapes HTML and XML."""
+    return Environment(
+        loader=FileSystemLoader(root / LAYOUTS),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(("html", "xml")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class Renderer:
+    """Renders pages of one site; holds what every template may call."""
+
+    def __init__(self, site: Site, bodies: Mapping[tuple, Rendered], assets: Assets):
+        self.site = site
+        self.config = site.config
+        self.urls = Urls(site.config)
+        self.bodies = bodies
+        self.assets = assets
+        self.env = make_environment(site.config.root)
+        self.env.globals.update(
+            url=self.urls.href,
+            abs_url=self.urls.absolute,
+            asset=self.asset,
+            body=self.body,
+            summary=self.summary,
+            image_size=self.image_size,
+            cover=self.cover,
+            urls=self.urls,
+            tag_url=lambda name, lang: self.urls.tag(lang, tag_name(self.config, name, lang)),
+            tag_name=lambda name, lang: tag_name(self.config, name, lang),
+            languages=self.config.languages,
+            config=self.config,
+        )
+        self.env.filters["tag_name"] = lambda name, lang: tag_name(self.config, name, lang)
+
+    def asset(self, name: str) -> str:
+        """The published, fingerprinted address of a file in static/ or content/images/."""
+        return self.urls.href(self.assets.names[name])
+
+    def body(self, doc: Any) -> Markup:
+        """A document's body as HTML (already converted from Markdown)."""
+        return Markup(self.bodies[(doc.kind, doc.stem, doc.lang)].html)  # noqa: S704 - our own Markdown output
+
+    def summary(self, doc: Any) -> str:
+        """The document's summary, or the start of its text."""
+        return doc.summary or excerpt(self.bodies[(doc.kind, doc.stem, doc.lang)].html)
+
+    def cover(self, doc: Any) -> dict[str, Any] | None:
+        """The cover of a document with its address, size, alt text and caption."""
+        src = self.bodies[(doc.kind, doc.stem, doc.lang)].cover
+        if src is None:
+            return None
+        width, height = self.assets.sizes.get(src, (None, None))
+        path = self.assets.names.get(src, src)
+        return {
+            "url": self.urls.href(path),
+            "absolute": self.urls.absolute(path),
+            "width": width,
+            "height": height,
+            "alt": doc.cover.alt,
+            "caption": doc.cover.caption,
+        }
+
+    def image_size(self, src: str) -> tuple[int, int] | None:
+        """Width and height of an image under content/, when it is known."""
+        return self.assets.sizes.get(src)
+
+    def context(self, page: Page) -> dict[str, Any]:
+        """What one template sees: the page, its language, strings, translations and menu."""
+        language = self.config.language(page.lang)
+        translations = self.site.translations.get(page.key, {})
+        default = self.config.default_language
+        return {
+            "page": page,
+            "lang": language,
+            "t": language.strings,
+            "description": page.description or (self.summary(page.data["doc"]) if "doc" in page.data else ""),
+            "translations": translations,
+            "x_default": translations.get(default, page.path),
+            "switch": [
+                {"lang": other, "path": translations.get(other.code)}
+                for other in self.config.languages
+                if other.code != page.lang
+            ],
+            "menu": self.site.menus[page.lang],
+            "format_date": lambda value, style="date": _format_date(value, style, language, self.config.tzinfo),
+            "format_number": lambda value, digits=1: format_decimal(
+                value, format=f"#,##0.{'#' * digits}", locale=language.locale
+            ),
+            **page.data,
+        }
+
+
+def _format_date(value: datetime, style: str, language: Any, tzinfo: Any) -> str:
+    pattern = language.datetime_format if style == "datetime" else language.date_format
+    return format_datetime(value, pattern, tzinfo=tzinfo, locale=language.locale)
+
+
+def render_pages(
+    site: Site, bodies: Mapping[tuple, Rendered], assets: Assets
+) -> tuple[dict[str, bytes], list[SiteError]]:
+    """Each page's output file name and bytes; template errors name the template and line."""
+    renderer = Renderer(site, bodies, assets)
+    files: dict[str, bytes] = {}
+    errors: dict[tuple, SiteError] = {}
+    for page in site.pages:
+        try:
+            text = renderer.env.get_template(page.template).render(renderer.context(page))
+        except TemplateError as exc:
+            error = template_error(exc, page, site.config.root)
+            errors.setdefault((error.file, error.line, error.message), error)
+            continue
+        files[output_file(page.path)] = text.encode("utf-8")
+    return files, list(errors.values())
+
+
+def template_error(exc: TemplateError, page: Page, root: Path) -> SiteError:
+    """A SiteError naming the template file and line where Jinja2 stopped."""
+    hint = f"while rendering /{page.path}"
+    if isinstance(exc, TemplateNotFound):
+        return SiteError(f"{LAYOUTS}/{page.template}", f"template not found: {exc.name}", None, hint)
+    if isinstance(exc, TemplateSyntaxError):
+        name = exc.name or page.template
+        return SiteError(f"{LAYOUTS}/{name}", f"template syntax error: {exc.message}", exc.lineno, hint)
+    layouts = str((root / LAYOUTS).resolve())
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if str(Path(f.filename).resolve()).startswith(layouts)]
+    if frames:
+        frame = frames[-1]
+        name = Path(frame.filename).resolve().relative_to(Path(layouts)).as_posix()
+        return SiteError(f"{LAYOUTS}/{name}", f"template error: {exc}", frame.lineno, hint)
+    return SiteError(f"{LAYOUTS}/{page.template}", f"template error: {exc}", None, hint)
