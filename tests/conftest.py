@@ -1,0 +1,71 @@
+"""Fixture sites built into tmp_path: the fixture content with the project's own layouts and settings."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sitegen.model import BuildOptions
+from sitegen.pipeline import BuildResult, build
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "site"
+# A fixed "now" keeps fixture builds reproducible; the fixture's future post is dated 2030.
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def site_root(tmp_path: Path) -> Path:
+    """A fresh copy of the fixture site: its content, the project's site.yaml, layouts and static files."""
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    for name in ("layouts", "static"):
+        shutil.copytree(PROJECT / name, root / name)
+    shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
+    set_config(root, base_url="https://example.org/", menu=["news", "page:gioi-thieu", "archive"])
+    return root
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A copy of the real project's sources (content, layouts, static, site.yaml)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("content", "layouts", "static"):
+        shutil.copytree(PROJECT / name, root / name)
+    shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
+    return root
+
+
+def set_config(root: Path, **values: Any) -> None:
+    """Change top-level keys of a fixture's site.yaml."""
+    path = root / "site.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(values)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def build_site(root: Path, now: datetime = NOW, **kwargs: Any) -> BuildResult:
+    """Build a fixture site into root/public (or output=...)."""
+    drafts = kwargs.pop("drafts", False)
+    future = kwargs.pop("future", False)
+    kwargs.setdefault("output", root / "public")
+    return build(root, BuildOptions(now=now, drafts=drafts, future=future), **kwargs)
+
+
+def read(root: Path, path: str) -> str:
+    """A built file's text, by its path under the output folder."""
+    return (root / "public" / path).read_text(encoding="utf-8")
+
+
+def write(root: Path, path: str, text: str, encoding: str = "utf-8", newline: str = "\n") -> Path:
+    """Write a content file as an editor might save it."""
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(text.replace("\n", newline).encode(encoding))
+    return target
