@@ -12,7 +12,7 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.errors import SiteError, display_path
 from sitegen.fields import Fields, check_fields, split_front_matter
-from sitegen.yamlfile import LineMap, parse_yaml, read_text
+from sitegen.yamlfile import NOT_UTF8_HINT, LineMap, NotUtf8Error, parse_yaml, read_text
 
 KINDS = {"news": "news", "pages": "page"}
 # What a translation takes from the default-language file when it does not set it.
@@ -114,7 +114,12 @@ def _read_source(path: Path, kind: str, config: Config, errors: list[SiteError])
             SiteError(file, f"unknown language '{lang}' in the file name", None, f"use one of: {', '.join(codes)}")
         )
         return None
-    split = split_front_matter(read_text(path), file)
+    try:
+        text = read_text(path)
+    except NotUtf8Error as exc:
+        errors.append(SiteError(file, "the file is not saved as UTF-8", exc.line, NOT_UTF8_HINT))
+        return None
+    split = split_front_matter(text, file)
     if split.error:
         errors.append(split.error)
         return None

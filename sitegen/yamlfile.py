@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,10 +14,27 @@ import yaml
 from sitegen.errors import SiteError, closest
 
 
+class NotUtf8Error(ValueError):
+    """A text file in a legacy encoding; `line` is where the first undecodable byte is."""
+
+    def __init__(self, line: int):
+        super().__init__(f"not UTF-8 (line {line})")
+        self.line = line
+
+
+NOT_UTF8_HINT = "save it again as UTF-8 (in Notepad: File > Save As, Encoding: UTF-8)"
+
+
 def read_text(path: Path) -> str:
-    """File text as UTF-8 without BOM, LF line endings, NFC (as Notepad or Word may not save it)."""
+    """File text without BOM, with LF line endings, in NFC, however Notepad or Word saved it."""
     raw = path.read_bytes()
-    text = raw.decode("utf-8-sig")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = raw.decode("utf-16")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise NotUtf8Error(raw[: exc.start].count(b"\n") + 1) from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     return unicodedata.normalize("NFC", text)
 
@@ -94,7 +112,11 @@ def parse_yaml(text: str, file: str, first_line: int = 1) -> YamlResult:
 
 def load_yaml_file(path: Path, file: str) -> YamlResult:
     """Read and parse one YAML file as editors save it."""
-    return parse_yaml(read_text(path), file)
+    try:
+        text = read_text(path)
+    except NotUtf8Error as exc:
+        return YamlResult(errors=(SiteError(file, "the file is not saved as UTF-8", exc.line, NOT_UTF8_HINT),))
+    return parse_yaml(text, file)
 
 
 def _shift_lines(data: Any, offset: int) -> None:
