@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from sitegen.content import Document
 from sitegen.errors import SiteError
+from sitegen.images import SIZES, picture
 from sitegen.urls import Urls
 from sitegen.vietnamese import slugify
 
@@ -32,6 +34,7 @@ class Rendered:
     html: str
     images: tuple[str, ...]
     cover: str | None = None
+    cover_srcset: str = ""
 
 
 class Links:
@@ -112,6 +115,7 @@ class _SiteTreeprocessor(Treeprocessor):
         if not _is_external(found):
             self.images.append(found)
             img.set("src", self.links.urls.href(found))
+            _set_size(img, picture(self.links.content_root, found), self.links.urls.href)
         img.set("loading", "lazy")
         img.set("decoding", "async")
 
@@ -124,6 +128,18 @@ class _SiteTreeprocessor(Treeprocessor):
             )
             return
         anchor.set("href", resolved)
+
+
+def _set_size(img: Element, found, href) -> None:
+    # width/height reserve the space before the photo loads; srcset lets phones fetch a small copy.
+    if found is None:
+        return
+    img.set("width", str(found.width))
+    img.set("height", str(found.height))
+    srcset = found.srcset(href)
+    if srcset:
+        img.set("srcset", srcset)
+        img.set("sizes", SIZES)
 
 
 def _make_figure(paragraph: Element) -> None:
@@ -171,7 +187,10 @@ class Converter:
         processor.doc, processor.images, processor.errors = doc, [], []
         body_html = self.md.reset().convert(doc.body)
         cover = self._cover(doc)
-        return Rendered(body_html, tuple(processor.images), cover), processor.errors
+        links = processor.links
+        found = picture(links.content_root, cover) if cover and not _is_external(cover) else None
+        srcset = found.srcset(links.urls.href) if found else ""
+        return Rendered(body_html, tuple(processor.images), cover, srcset), processor.errors
 
     def _cover(self, doc: Document) -> str | None:
         if doc.cover is None:
@@ -190,17 +209,42 @@ class Converter:
 
 
 def render_bodies(
-    documents: Sequence[Document], urls: Urls, content_root: Path, doc_paths: Mapping
+    documents: Sequence[Document],
+    urls: Urls,
+    content_root: Path,
+    doc_paths: Mapping,
+    cache: MutableMapping[str, tuple[Rendered, list[SiteError]]] | None = None,
 ) -> tuple[dict[tuple[str, str, str], Rendered], list[SiteError]]:
-    """HTML for every document body, keyed like doc_paths."""
+    """HTML for every document body, keyed like doc_paths; `cache` (kept by serve) skips unchanged bodies."""
     doc_files = {d.file: doc_paths[(d.kind, d.stem, d.lang)] for d in documents}
     converter = Converter(Links(urls, content_root, doc_files))
-    bodies, errors = {}, []
+    # What a body's HTML depends on besides its own text: other pages' addresses and the picture files.
+    context = (
+        repr((urls.href(""), sorted(doc_files.items()), _picture_files(content_root))) if cache is not None else ""
+    )
+    bodies, errors, used = {}, [], set()
     for doc in documents:
-        rendered, found = converter.convert(doc)
+        if cache is None:
+            rendered, found = converter.convert(doc)
+        else:
+            key = hashlib.sha256(repr((doc.file, doc.body, doc.body_line, doc.cover, context)).encode()).hexdigest()
+            if key not in cache:
+                cache[key] = converter.convert(doc)
+            rendered, found = cache[key]
+            used.add(key)
         bodies[(doc.kind, doc.stem, doc.lang)] = rendered
         errors += found
+    for key in set(cache or ()) - used:
+        del cache[key]
     return bodies, errors
+
+
+def _picture_files(content_root: Path) -> list[tuple[str, int, int]]:
+    return sorted(
+        (p.relative_to(content_root).as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
+        for p in content_root.rglob("*")
+        if p.is_file() and p.suffix.lower() != ".md"
+    )
 
 
 def excerpt(body_html: str, limit: int = 160) -> str:

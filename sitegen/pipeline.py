@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.assets import collect_assets
-from sitegen.config import load_config
+from sitegen.config import Config, load_config
 from sitegen.content import load_documents
 from sitegen.errors import raise_if_any
+from sitegen.images import resized_copies
 from sitegen.markup import render_bodies
-from sitegen.model import BuildOptions, assemble_site
+from sitegen.model import BuildOptions, Site, assemble_site
 from sitegen.output import check_target, write_site
 from sitegen.templates import render_pages
 from sitegen.urls import Urls
@@ -33,24 +35,50 @@ class BuildResult:
         return f"Built {per_language} pages ({self.files} files) into {self.output} in {self.seconds:.2f} s"
 
 
-def build(root: Path, options: BuildOptions, output: Path | None = None, base_url: str | None = None) -> BuildResult:
-    """Load, validate, assemble, render and write the site; BuildError lists every problem found."""
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class SiteFiles:
+    """A site rendered in memory: each file's bytes and the files copied as they are."""
+
+    config: Config
+    site: Site
+    files: Mapping[str, bytes]
+    copies: tuple[tuple[Path, str], ...]
+
+
+def render_site(
+    root: Path,
+    options: BuildOptions,
+    output: Path | None = None,
+    base_url: str | None = None,
+    markdown_cache: MutableMapping | None = None,
+) -> SiteFiles:
+    """Every stage but writing: load, validate, assemble, render; BuildError lists every problem found."""
     config = load_config(root, base_url=base_url, output=output)
-    raise_if_any(check_target(config.output_dir, root))
-    # Gather and check everything before writing anything.
     documents, errors = load_documents(config)
     site, model_errors = assemble_site(config, documents, options)
-    bodies, markup_errors = render_bodies(site.documents, Urls(config), root / "content", site.doc_paths)
+    bodies, markup_errors = render_bodies(
+        site.documents, Urls(config), root / "content", site.doc_paths, markdown_cache
+    )
     raise_if_any(errors + model_errors + markup_errors)
     assets = collect_assets(root)
     files, template_errors = render_pages(site, bodies, assets)
     raise_if_any(template_errors)
-    write_site(config.output_dir, root, files, assets.copies)
+    photos = [src for rendered in bodies.values() for src in (*rendered.images, rendered.cover) if src]
+    return SiteFiles(config, site, files, assets.copies + resized_copies(root, photos))
+
+
+def build(root: Path, options: BuildOptions, output: Path | None = None, base_url: str | None = None) -> BuildResult:
+    """Gather and check everything, then write it all at once; a failed build leaves the output untouched."""
+    started = time.perf_counter()
+    config = load_config(root, base_url=base_url, output=output)
+    raise_if_any(check_target(config.output_dir, root))
+    rendered = render_site(root, options, output, base_url)
+    write_site(config.output_dir, root, rendered.files, rendered.copies)
+    site = rendered.site
     html_pages = Counter(p.lang for p in site.pages if p.template.endswith(".html"))
     return BuildResult(
         output=config.output_dir,
         pages_per_language={lang: html_pages[lang] for lang in config.language_codes},
-        files=len(files) + len(assets.copies),
+        files=len(rendered.files) + len(rendered.copies),
         seconds=time.perf_counter() - started,
     )

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from sitegen.assets import Assets
 from sitegen.errors import SiteError
+from sitegen.images import SIZES
 from sitegen.markup import Rendered, excerpt
 from sitegen.model import Page, Site, tag_name
 from sitegen.urls import Urls, output_file
@@ -82,7 +83,8 @@ class Renderer:
 
     def cover(self, doc: Any) -> dict[str, Any] | None:
         """The cover of a document with its address, size, alt text and caption."""
-        src = self.bodies[(doc.kind, doc.stem, doc.lang)].cover
+        rendered = self.bodies[(doc.kind, doc.stem, doc.lang)]
+        src = rendered.cover
         if src is None:
             return None
         width, height = self.assets.sizes.get(src, (None, None))
@@ -92,6 +94,8 @@ class Renderer:
             "absolute": self.urls.absolute(path),
             "width": width,
             "height": height,
+            "srcset": rendered.cover_srcset,
+            "sizes": SIZES,
             "alt": doc.cover.alt,
             "caption": doc.cover.caption,
         }
