@@ -21,12 +21,32 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build the site into the output folder (the default command)")
     add_build_options(build_cmd)
+    serve_cmd = commands.add_parser("serve", help="live preview with reload, drafts and future posts shown")
+    _add_root(serve_cmd)
+    serve_cmd.add_argument("--port", type=int, default=8000, help="port of the preview (default: 8000)")
+    serve_cmd.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: only this computer)"
+    )
+    check_cmd = commands.add_parser("check", help="check everything and report problems by file; writes nothing")
+    _add_root(check_cmd)
+    check_cmd.add_argument("--base-url", help="the site's public address (default: base_url in site.yaml)")
+    check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too (for CI)")
+    new_cmd = commands.add_parser("new", help='create a post: new news "Tiêu đề bài viết"')
+    _add_root(new_cmd)
+    new_cmd.add_argument("kind", choices=("news", "page"), help="news (content/news) or page (content/pages)")
+    new_cmd.add_argument("title", nargs="?", help="the title, in Vietnamese, in quotes")
+    new_cmd.add_argument("--translate", metavar="STEM", help="create the translation of content/<kind>/STEM.vi.md")
+    new_cmd.add_argument("--lang", default="en", help="language of the translation (default: en)")
     return main
+
+
+def _add_root(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder (default: this folder)")
 
 
 def add_build_options(command: argparse.ArgumentParser) -> None:
     """Options shared by every command that builds."""
-    command.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder (default: this folder)")
+    _add_root(command)
     command.add_argument("--output", type=Path, help="output folder (default: output_dir in site.yaml)")
     command.add_argument("--base-url", help="the site's public address, e.g. https://example.org/khoi-thi-dua/")
     command.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
@@ -41,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     _utf8_console()
     root = args.root.resolve()
+    if args.command != "build":
+        return _other_command(args, root)
     options = BuildOptions(now=datetime.now(UTC), drafts=args.drafts, future=args.future)
     try:
         result = build(root, options, output=args.output, base_url=args.base_url)
@@ -50,6 +72,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(result.summary())
     return 0
+
+
+def _other_command(args: argparse.Namespace, root: Path) -> int:
+    # Imported here: `build` should not pay for the web server's start-up.
+    if args.command == "serve":
+        from sitegen.serve import serve
+
+        return serve(root, args.host, args.port)
+    if args.command == "check":
+        from sitegen.check import run_check
+
+        return run_check(root, strict=args.strict, base_url=args.base_url)
+    from sitegen.new import run_new
+
+    return run_new(root, args.kind, args.title, args.translate, args.lang)
 
 
 def _utf8_console() -> None:
