@@ -17,7 +17,9 @@ from sitegen.errors import SiteError, raise_if_any
 from sitegen.yamlfile import LineMap, line_of, load_yaml_file, unknown_keys
 
 CONFIG_FILE = "site.yaml"
-SECTION_NAMES = ("news", "tags", "archive", "page")
+# Sections of the bloc's records; their pages are made by sitegen/records.py.
+RECORD_SECTIONS = ("results", "pledges", "members")
+SECTION_NAMES = ("news", "tags", "archive", "page", "search", *RECORD_SECTIONS)
 _SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

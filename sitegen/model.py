@@ -6,10 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from sitegen.config import Config
+from sitegen.config import RECORD_SECTIONS, Config
 from sitegen.content import Document, Image
 from sitegen.errors import SiteError
 from sitegen.urls import Urls
@@ -51,6 +52,8 @@ class Page:
     article: bool = False
     sitemap: bool = True
     origin: tuple[str, int | None] = ("site.yaml", None)
+    # "draft" or "scheduled" for a post that only a preview shows; templates mark it for the editor.
+    status: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,23 +77,31 @@ class Site:
     menus: Mapping[str, tuple[MenuItem, ...]]
 
 
-def assemble_site(config: Config, documents: Sequence[Document], options: BuildOptions) -> tuple[Site, list[SiteError]]:
-    """Pages, lists, tags, archives, feeds and the sitemap for every language."""
+def assemble_site(
+    config: Config, documents: Sequence[Document], options: BuildOptions, extra_pages: Sequence[Page] = ()
+) -> tuple[Site, list[SiteError]]:
+    """Pages, lists, tags, archives, feeds and the sitemap for every language, plus pages made elsewhere (records)."""
     urls = Urls(config)
-    published = tuple(d for d in documents if _is_published(d, options))
+    published = published_documents(documents, options)
     doc_paths = {(d.kind, d.stem, d.lang): urls.document(d.kind, d.lang, d.slug) for d in published}
-    pages: list[Page] = [_document_page(d, doc_paths) for d in published]
+    pages: list[Page] = [_document_page(d, doc_paths, options) for d in published]
     for lang in config.language_codes:
         entries = _entries(config, published, doc_paths, lang)
         pages += _list_pages(config, urls, lang, entries)
         pages += _taxonomy_pages(config, urls, lang, entries)
         pages.append(_feed_page(config, urls, lang, published, doc_paths))
+    pages += extra_pages
     errors = _path_collisions(pages)
     menus, menu_errors = _menus(config, urls, published, doc_paths)
     translations = _translations(pages)
     pages += _sitemap_pages(config, pages, translations)
     site = Site(config, tuple(pages), translations, published, MappingProxyType(doc_paths), menus)
     return site, errors + menu_errors
+
+
+def published_documents(documents: Sequence[Document], options: BuildOptions) -> tuple[Document, ...]:
+    """The documents this build publishes (drafts and future posts only when asked for)."""
+    return tuple(d for d in documents if _is_published(d, options))
 
 
 def _is_published(doc: Document, options: BuildOptions) -> bool:
@@ -103,7 +114,7 @@ def _newest_first(docs: Iterable[Document]) -> list[Document]:
     return sorted(docs, key=lambda d: (d.date.timestamp() if d.date else 0, d.stem), reverse=True)
 
 
-def _document_page(doc: Document, doc_paths: Mapping) -> Page:
+def _document_page(doc: Document, doc_paths: Mapping, options: BuildOptions) -> Page:
     return Page(
         key=("doc", doc.kind, doc.stem),
         lang=doc.lang,
@@ -115,6 +126,7 @@ def _document_page(doc: Document, doc_paths: Mapping) -> Page:
         image=doc.cover,
         article=doc.kind == "news",
         origin=(doc.file, doc.lines.get("slug") or doc.lines.get("title")),
+        status="draft" if doc.draft else "scheduled" if doc.date and doc.date > options.now else "",
     )
 
 
@@ -145,6 +157,15 @@ def _list_pages(config: Config, urls: Urls, lang: str, entries: list[Entry]) -> 
             data=MappingProxyType({"entries": tuple(entries[: config.home_posts])}),
         ),
         Page(("404",), lang, urls.not_found(lang), "404.html", strings["not_found_title"], sitemap=False),
+        Page(
+            ("search",),
+            lang,
+            urls.search(lang),
+            "search.html",
+            strings["search_title"],
+            strings["search_description"],
+            sitemap=False,
+        ),
     ]
     chunks = [entries[i : i + config.per_page] for i in range(0, len(entries), config.per_page)] or [[]]
     for number, chunk in enumerate(chunks, start=1):
@@ -171,31 +192,34 @@ def _list_pages(config: Config, urls: Urls, lang: str, entries: list[Entry]) -> 
 
 def tag_name(config: Config, tag: str, lang: str) -> str:
     """A tag's name in a language: its translation from site.yaml, or the name as written."""
-    return config.tags.get(tag, {}).get(lang, tag)
+    names = config.tags.get(tag) or next((v for k, v in config.tags.items() if slugify(k) == slugify(tag)), {})
+    return names.get(lang, tag)
 
 
 def _taxonomy_pages(config: Config, urls: Urls, lang: str, entries: list[Entry]) -> list[Page]:
     strings = _strings(config, lang)
+    # Tags are grouped by slug, so "Hòa bình" and "Hoà bình" (old and new tone placement) are one tag.
     by_tag: dict[str, list[Entry]] = defaultdict(list)
+    written: dict[str, str] = {}
     by_year: dict[int, list[Entry]] = defaultdict(list)
     for entry in entries:
         for tag in entry.doc.tags:
-            by_tag[tag].append(entry)
+            written.setdefault(slugify(tag), tag)
+            by_tag[slugify(tag)].append(entry)
         by_year[entry.doc.date.year].append(entry)
-    tags = sorted(by_tag, key=lambda t: slugify(tag_name(config, t, lang)))
-    tag_links = tuple(
-        (tag_name(config, t, lang), urls.tag(lang, tag_name(config, t, lang)), len(by_tag[t])) for t in tags
-    )
+    names = {key: tag_name(config, written[key], lang) for key in by_tag}
+    tags = sorted(by_tag, key=lambda key: slugify(names[key]))
+    tag_links = tuple((names[key], urls.tag(lang, names[key]), len(by_tag[key])) for key in tags)
     years = tuple((year, urls.archive(lang, year), len(by_year[year])) for year in sorted(by_year, reverse=True))
     pages = [
         Page(("tags",), lang, urls.tag_index(lang), "tags.html", strings["tags_title"], data={"tags": tag_links}),
         Page(("archive",), lang, urls.archive(lang), "archive.html", strings["archive_title"], data={"years": years}),
     ]
     for tag in tags:
-        name = tag_name(config, tag, lang)
+        name = names[tag]
         pages.append(
             Page(
-                key=("tag", slugify(tag)),
+                key=("tag", tag),
                 lang=lang,
                 path=urls.tag(lang, name),
                 template="list.html",
@@ -264,7 +288,9 @@ def _translations(pages: Sequence[Page]) -> Mapping[tuple, Mapping[str, str]]:
 def _menus(config: Config, urls: Urls, docs: Sequence[Document], doc_paths: Mapping):
     menus: dict[str, tuple[MenuItem, ...]] = {}
     errors: list[SiteError] = []
-    sections = {"news": urls.news_list, "tags": urls.tag_index, "archive": urls.archive}
+    sections = {"news": urls.news_list, "tags": urls.tag_index, "archive": urls.archive, "search": urls.search}
+    for name in RECORD_SECTIONS:
+        sections[name] = partial(_record_section, config, name)
     for lang in config.language_codes:
         items = []
         for item in config.menu:
@@ -286,6 +312,12 @@ def _menus(config: Config, urls: Urls, docs: Sequence[Document], doc_paths: Mapp
                 )
         menus[lang] = tuple(items)
     return MappingProxyType(menus), errors
+
+
+def _record_section(config: Config, name: str, lang: str) -> str:
+    """The first page of a records section (results, pledges, members), made in sitegen/records.py."""
+    language = config.language(lang)
+    return language.prefix + language.sections[name] + "/"
 
 
 def _sitemap_pages(config: Config, pages: Sequence[Page], translations: Mapping) -> list[Page]:

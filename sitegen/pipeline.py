@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sitegen.assets import collect_assets
@@ -14,8 +15,11 @@ from sitegen.content import load_documents
 from sitegen.errors import raise_if_any
 from sitegen.images import resized_copies
 from sitegen.markup import render_bodies
-from sitegen.model import BuildOptions, Site, assemble_site
+from sitegen.model import BuildOptions, Site, assemble_site, published_documents
 from sitegen.output import check_target, write_site
+from sitegen.recordload import load_records
+from sitegen.records import record_files, record_pages
+from sitegen.search import write_search_index
 from sitegen.templates import render_pages
 from sitegen.urls import Urls
 
@@ -55,14 +59,17 @@ def render_site(
     """Every stage but writing: load, validate, assemble, render; BuildError lists every problem found."""
     config = load_config(root, base_url=base_url, output=output)
     documents, errors = load_documents(config)
-    site, model_errors = assemble_site(config, documents, options)
+    records, record_errors = load_records(config, documents)
+    extra_pages = record_pages(config, records, published_documents(documents, options))
+    site, model_errors = assemble_site(config, documents, options, extra_pages)
     bodies, markup_errors = render_bodies(
         site.documents, Urls(config), root / "content", site.doc_paths, markdown_cache
     )
-    raise_if_any(errors + model_errors + markup_errors)
+    raise_if_any(errors + record_errors + model_errors + markup_errors)
     assets = collect_assets(root)
     files, template_errors = render_pages(site, bodies, assets)
     raise_if_any(template_errors)
+    files.update(record_files(config, records))
     photos = [src for rendered in bodies.values() for src in (*rendered.images, rendered.cover) if src]
     return SiteFiles(config, site, files, assets.copies + resized_copies(root, photos))
 
@@ -73,7 +80,9 @@ def build(root: Path, options: BuildOptions, output: Path | None = None, base_ur
     config = load_config(root, base_url=base_url, output=output)
     raise_if_any(check_target(config.output_dir, root))
     rendered = render_site(root, options, output, base_url)
-    write_site(config.output_dir, root, rendered.files, rendered.copies)
+    # The search index is built inside the fresh folder, so a failed index publishes nothing.
+    index = partial(write_search_index, files=rendered.files, base_path=config.base_path)
+    write_site(config.output_dir, root, rendered.files, rendered.copies, before_swap=index)
     site = rendered.site
     html_pages = Counter(p.lang for p in site.pages if p.template.endswith(".html"))
     return BuildResult(
