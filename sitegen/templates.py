@@ -113,7 +113,8 @@ class Renderer:
             "page": page,
             "lang": language,
             "t": language.strings,
-            "description": page.description or (self.summary(page.data["doc"]) if "doc" in page.data else ""),
+            "description": page.description
+            or (self.summary(page.data["doc"]) if "doc" in page.data else language.strings["site_description"]),
             "translations": translations,
             "x_default": translations.get(default, page.path),
             "switch": [
