@@ -1,0 +1,91 @@
+"""What the preview keeps between rebuilds: converted Markdown and the files already in its folder."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sitegen.errors import BuildError, SiteError
+from sitegen.model import BuildOptions
+from sitegen.pipeline import render_site
+
+PREVIEW = Path(".cache") / "preview"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One rebuild: the errors found, or the files it wrote or removed."""
+
+    errors: tuple[SiteError, ...]
+    changed: tuple[str, ...]
+    seconds: float
+
+
+class Preview:
+    """A preview build in its own folder, with drafts and future posts, redone after each change."""
+
+    def __init__(self, root: Path, base_url: str):
+        self.root = root
+        self.output = root / PREVIEW
+        self.base_url = base_url
+        self.errors: tuple[SiteError, ...] = ()
+        # converted Markdown by content hash: an edit to one post converts that post only
+        self.converted: dict = {}
+        # what the preview folder holds: bytes of rendered files, (source, mtime, size) of copies
+        self._written: dict[str, object] = {}
+        if self.output.exists():
+            shutil.rmtree(self.output)  # a previous session's files; this folder is ours alone
+
+    def rebuild(self) -> Outcome:
+        """Run the pipeline again and write only the files whose bytes changed; keep errors for the browser."""
+        started = time.perf_counter()
+        options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True)
+        try:
+            rendered = render_site(self.root, options, self.output, self.base_url, self.converted)
+        except BuildError as exc:
+            self.errors = exc.errors
+            return Outcome(self.errors, (), time.perf_counter() - started)
+        self.errors = ()
+        changed = self._sync(rendered.files, rendered.copies)
+        return Outcome((), changed, time.perf_counter() - started)
+
+    def _sync(self, files, copies) -> tuple[str, ...]:
+        wanted: dict[str, object] = dict(files)
+        sources = {}
+        for source, name in copies:
+            stat = source.stat()
+            wanted[name] = (str(source), stat.st_mtime_ns, stat.st_size)
+            sources[name] = source
+        changed = []
+        for name, value in wanted.items():
+            if self._written.get(name) == value:
+                continue
+            path = self._inside(name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if name in sources:
+                shutil.copyfile(sources[name], path)
+            else:
+                path.write_bytes(value)
+            changed.append(name)
+        for name in self._written.keys() - wanted.keys():
+            self._inside(name).unlink(missing_ok=True)
+            changed.append(name)
+        self._written = wanted
+        return tuple(sorted(changed))
+
+    def _inside(self, name: str) -> Path:
+        path = (self.output / name).resolve()
+        if not path.is_relative_to(self.output.resolve()):
+            raise ValueError(f"refusing to write outside the preview folder: {name}")
+        return path
+
+    def find(self, url_path: str) -> Path | None:
+        """The preview file for an address ('/tin-tuc/x/' -> .../tin-tuc/x/index.html), if there is one."""
+        relative = url_path.lstrip("/")
+        path = self._inside(relative) if relative else self.output.resolve()
+        if path.is_dir():
+            path = path / "index.html"
+        return path if path.is_file() else None

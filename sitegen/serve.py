@@ -1,0 +1,131 @@
+"""The `serve` command: live preview with reload; a failed build is shown in the browser until it is fixed."""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import quote
+
+from livereload import Server
+
+from sitegen.errors import SiteError, format_errors
+from sitegen.incremental import Outcome, Preview
+
+WATCHED = ("content", "layouts", "static", "site.yaml")
+ERROR_STATUS = "500 Build failed"
+
+
+def serve(root: Path, host: str, port: int) -> int:
+    """Build the preview, serve it on host:port, rebuild and reload on every change until Ctrl+C."""
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - only compared, never bound
+    address = f"http://{shown_host}:{port}/"
+    preview = Preview(root, address)
+    _report(preview.rebuild())
+    server = Server(app=preview_app(preview))
+
+    def rebuild() -> None:
+        _report(preview.rebuild())
+
+    for name in WATCHED:
+        server.watch(str(root / name), rebuild)
+    print(f"Preview on {address} (drafts and future posts included, marked as such). Stop with Ctrl+C.", flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Warning: listening on {host}: other computers on the network can open the preview.", flush=True)
+    server.serve(port=port, host=host, debug=False, open_url_delay=None)
+    return 0
+
+
+def _report(outcome: Outcome) -> None:
+    if outcome.errors:
+        print(format_errors(outcome.errors), file=sys.stderr)
+        print("The preview shows these errors until the files are fixed; it rebuilds on every save.", file=sys.stderr)
+        sys.stderr.flush()
+        return
+    shown = ", ".join(outcome.changed[:5]) + (
+        f" and {len(outcome.changed) - 5} more" if len(outcome.changed) > 5 else ""
+    )
+    print(f"Rebuilt in {outcome.seconds:.2f} s: {len(outcome.changed)} files changed{': ' + shown if shown else ''}")
+    sys.stdout.flush()
+
+
+Respond = Callable[[str, list[tuple[str, str]]], object]
+
+
+def preview_app(preview: Preview) -> Callable[[dict, Respond], Iterable[bytes]]:
+    """A WSGI app serving the preview folder, or the error page while the last build failed."""
+
+    def app(environ: dict, start_response: Respond) -> Iterable[bytes]:
+        # WSGI hands the path over as Latin-1; addresses on this site are UTF-8.
+        path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        if preview.errors and _is_page(path):
+            return _send(start_response, ERROR_STATUS, "text/html; charset=utf-8", error_page(preview.errors))
+        try:
+            found = preview.find(path)
+            is_folder = (preview.output / path.lstrip("/")).is_dir()
+        except ValueError:
+            found, is_folder = None, False
+        if is_folder and not path.endswith("/"):
+            start_response("301 Moved Permanently", [("Location", quote(path + "/")), ("Content-Length", "0")])
+            return [b""]
+        if found is None:
+            not_found = preview.find("en/404.html" if path.startswith("/en/") else "404.html")
+            body = not_found.read_bytes() if not_found else b"<!doctype html><title>404</title><h1>404</h1>"
+            return _send(start_response, "404 Not Found", "text/html; charset=utf-8", body)
+        return _send(start_response, "200 OK", _content_type(found), found.read_bytes())
+
+    return app
+
+
+def _is_page(path: str) -> bool:
+    return path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]
+
+
+def _content_type(path: Path) -> str:
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return (
+        f"{kind}; charset=utf-8" if kind.startswith("text/") or kind.endswith(("xml", "javascript", "json")) else kind
+    )
+
+
+def _send(start_response: Respond, status: str, content_type: str, body: bytes) -> list[bytes]:
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")]
+    start_response(status, headers)
+    return [body]
+
+
+def error_page(errors: Iterable[SiteError]) -> bytes:
+    """The page shown instead of the site while it has errors: each file, line, message and hint, escaped."""
+    ordered = sorted(errors, key=lambda e: (e.file, e.line or 0, e.message))
+    items = []
+    for error in ordered:
+        place = f"<code>{html.escape(error.file)}</code>" + (f", dòng (line) {error.line}" if error.line else "")
+        hint = f'<p class="hint">Gợi ý (hint): {html.escape(error.hint)}</p>' if error.hint else ""
+        items.append(f'<li><p class="place">{place}</p><p class="message">{html.escape(error.message)}</p>{hint}</li>')
+    count = len(ordered)
+    page = f"""<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Lỗi: chưa dựng được trang ({count})</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+h1 {{ color: #a00; font-size: 1.4rem; }}
+li {{ margin: 0 0 1rem; padding: .5rem .75rem; border-left: 4px solid #a00; background: #fff5f5; }}
+.place {{ font-weight: 600; margin: 0; }} .message {{ margin: .25rem 0; }} .hint {{ margin: 0; color: #444; }}
+</style>
+</head>
+<body>
+<h1>Chưa dựng được trang: {count} lỗi (build failed: {count} error{"s" if count != 1 else ""})</h1>
+<p>Sửa các tệp dưới đây rồi lưu lại; trang này tự tải lại khi đã sửa xong.
+Fix the files below and save; this page reloads by itself.</p>
+<ol>
+{"".join(items)}
+</ol>
+</body>
+</html>
+"""
+    return page.encode("utf-8")

@@ -1,0 +1,197 @@
+"""`serve`: a live preview in its own folder, rebuilt on every change, showing build errors until they are fixed."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from conftest import PROJECT, write
+
+from sitegen.incremental import Preview
+from sitegen.serve import error_page
+
+POST = "content/news/hoi-nghi.vi.md"
+PAGE = "tin-tuc/hoi-nghi-thi-dua-nam-2021/"
+WAIT = 20  # seconds; the watcher polls about once a second
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url):
+    """(status, text) of one request; error statuses are answers too."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def wait_for(url, condition, what):
+    deadline = time.monotonic() + WAIT
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = fetch(url)
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            last = None
+        if last and condition(*last):
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"gave up waiting for {what}; last answer: {last and (last[0], last[1][:300])}")
+
+
+@pytest.fixture
+def server(site_root, tmp_path):
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site_root), "--port", str(port)],
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(base, lambda status, _: status == 200, "the preview to start")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+
+
+def edit_post(root, old, new):
+    path = root / POST
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_preview_serves_pages_and_shows_an_edit_on_the_next_request(server, site_root):
+    status, text = fetch(server + PAGE)
+    assert status == 200 and "Đoạn mở đầu" in text
+    assert "livereload.js" in text
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn đã sửa trong lúc xem thử")
+    wait_for(server + PAGE, lambda s, t: s == 200 and "Đoạn đã sửa trong lúc xem thử" in t, "the edit to show")
+
+
+def test_a_broken_edit_shows_the_error_page_and_a_fix_recovers_without_restart(server, site_root):
+    edit_post(site_root, "date: 2021-03-11 08:36", "date: 2021-13-45")
+    status, text = wait_for(server + PAGE, lambda s, _: s == 500, "the error page")
+    assert "content/news/hoi-nghi.vi.md" in text
+    assert "dòng (line) 3" in text
+    assert "&#x27;date&#x27; is not a valid date: &#x27;2021-13-45&#x27;" in text
+    assert "write it as 2021-03-11 08:36" in text
+    assert "livereload.js" in text  # so the page reloads by itself once fixed
+    edit_post(site_root, "date: 2021-13-45", "date: 2021-03-11 08:36")
+    wait_for(server + PAGE, lambda s, t: s == 200 and "Hội nghị thi đua năm 2021" in t, "the fix to recover")
+
+
+def test_preview_shows_drafts_and_future_posts_marked_as_such(server):
+    status, text = fetch(server + "tin-tuc/ban-nhap-chua-dang/")
+    assert status == 200 and 'class="preview-status"' in text and "Bản nháp" in text
+    status, text = fetch(server + "tin-tuc/bai-hen-gio-dang/")
+    assert status == 200 and "Hẹn giờ đăng" in text
+
+
+def test_preview_answers_unknown_addresses_with_the_404_page_and_adds_missing_slashes(server):
+    status, text = fetch(server + "khong-co-trang-nay/")
+    assert status == 404 and "Không tìm thấy trang" in text
+    request = urllib.request.Request(server + "tin-tuc")
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        opener.open(request, timeout=5)
+    assert answer.value.code == 301 and answer.value.headers["Location"] == "/tin-tuc/"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_preview_listens_on_this_computer_only(server):
+    assert server.startswith("http://127.0.0.1:")
+    port = int(server.rsplit(":", 1)[1].strip("/"))
+    addresses = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), port, socket.AF_INET)}
+    outside = sorted(a for a in addresses if not a.startswith("127."))
+    for address in outside:
+        with socket.socket() as sock, pytest.raises(OSError):
+            sock.settimeout(2)
+            sock.connect((address, port))
+
+
+def test_preview_builds_into_its_own_folder_not_the_public_output(site_root):
+    preview = Preview(site_root, "http://127.0.0.1:8000/")
+    assert preview.rebuild().errors == ()
+    assert (site_root / ".cache/preview/tin-tuc/ban-nhap-chua-dang/index.html").is_file()
+    assert not (site_root / "public").exists()
+
+
+def test_a_change_to_one_post_rewrites_only_the_files_that_show_it(site_root):
+    preview = Preview(site_root, "http://127.0.0.1:8000/")
+    first = preview.rebuild()
+    assert len(first.changed) > 20
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn mới")
+    changed = preview.rebuild().changed
+    assert "tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html" in changed
+    assert "gioi-thieu/index.html" not in changed
+    assert "en/news/emulation-conference-2021/index.html" not in changed
+    assert not any(name.endswith((".css", ".jpg")) for name in changed)
+
+
+def test_a_deleted_post_disappears_from_the_preview(site_root):
+    preview = Preview(site_root, "http://127.0.0.1:8000/")
+    preview.rebuild()
+    (site_root / "content/news/chi-tieng-viet.vi.md").unlink()
+    (site_root / "content/news/hoi-nghi.vi.md").write_text(
+        (site_root / POST)
+        .read_text(encoding="utf-8")
+        .replace("Xem thêm [bài chỉ có tiếng Việt](chi-tieng-viet.vi.md).", ""),
+        encoding="utf-8",
+    )
+    outcome = preview.rebuild()
+    assert outcome.errors == ()
+    assert "tin-tuc/bai-chi-co-tieng-viet/index.html" in outcome.changed
+    assert not (site_root / ".cache/preview/tin-tuc/bai-chi-co-tieng-viet/index.html").exists()
+
+
+def test_unchanged_posts_are_not_converted_again(site_root):
+    preview = Preview(site_root, "http://127.0.0.1:8000/")
+    preview.rebuild()
+    cached = dict(preview.converted)
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn mới")
+    preview.rebuild()
+    kept = set(cached) & set(preview.converted)
+    assert len(kept) == len(cached) - 1
+    assert all(preview.converted[key] is cached[key] for key in kept)
+
+
+def test_the_error_page_escapes_what_it_quotes():
+    from sitegen.errors import SiteError
+
+    page = error_page([SiteError("content/news/x.vi.md", "bad <script>alert(1)</script>", 4, "use <b>")]).decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<code>content/news/x.vi.md</code>, dòng (line) 4" in page
+    assert "</head>" in page
+
+
+def test_an_edit_while_broken_is_reported_again_and_the_site_recovers_in_memory(site_root):
+    preview = Preview(site_root, "http://127.0.0.1:8000/")
+    preview.rebuild()
+    write(site_root, "content/news/loi.vi.md", "---\ntitle: Lỗi\ndate: hôm qua\n---\n\nBài lỗi.\n")
+    assert "is not a valid date" in preview.rebuild().errors[0].message
+    (site_root / "content/news/loi.vi.md").unlink()
+    assert preview.rebuild().errors == ()
+    assert preview.errors == ()
