@@ -22,7 +22,8 @@ def format_points(value: Decimal | int, locale: str) -> str:
 
 def _frame(width: int, height: int, ident: str, title: str, desc: str, body: Sequence[str]) -> Markup:
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{ident}-title {ident}-desc" preserveAspectRatio="xMinYMin meet">'
         f'<title id="{ident}-title">{escape(title)}</title><desc id="{ident}-desc">{escape(desc)}</desc>'
     )
