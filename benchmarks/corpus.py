@@ -49,7 +49,17 @@ SPAN_SECONDS = 10 * 365 * 24 * 3600
 FIGURE = "images/bench/hoi-nghi-khoi-thi-dua.jpg"
 # What is copied from the project besides the generated news: settings, templates, static files,
 # the plain pages the menu links to, and the results data once the project has it.
-PROJECT_FILES = ("site.yaml", "layouts", "static", "content/pages", "content/units.yaml", "content/results")
+PROJECT_FILES = (
+    "site.yaml",
+    "layouts",
+    "static",
+    "content/pages",
+    "content/units.yaml",
+    "content/pledges",
+    "content/results",
+)
+# Years of results data made from the project's own results file (units are members from 2018).
+RESULT_YEARS = range(2018, 2026)
 
 
 @dataclass(frozen=True)
@@ -242,6 +252,7 @@ def generate(root: Path, n: int, seed: int = SEED, project: Path = PROJECT) -> C
             continue
         copied.append(name)
     _add_tag_translations(root / "site.yaml")
+    _add_results(root / "content" / "results", seed)
     (root / "content" / FIGURE).parent.mkdir(parents=True, exist_ok=True)
     (root / "content" / FIGURE).write_bytes(make_figure())
     news = root / "content" / "news"
@@ -253,6 +264,35 @@ def generate(root: Path, n: int, seed: int = SEED, project: Path = PROJECT) -> C
         (news / f"{post.stem}.en.md").write_text(post.en, encoding="utf-8", newline="\n")
         stems.append(post.stem)
     return Corpus(root, n, tuple(stems), tuple(copied), tuple(missing))
+
+
+def _add_results(folder: Path, seed: int) -> None:
+    """One results file per year in RESULT_YEARS, with the first year's criteria and new scores."""
+    templates = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not templates:
+        return
+    template = yaml.safe_load(templates[0].read_text(encoding="utf-8"))
+    first_year = str(template["year"])
+    criteria = [(c["id"], float(c["max"])) for group in template["groups"] for c in group["criteria"]]
+    for year in RESULT_YEARS:
+        path = folder / f"{year}.yaml"
+        if path.exists():
+            continue
+        rng = random.Random(f"{seed}:results:{year}")  # noqa: S311 - reproducible data, not secrets
+        data = dict(template, year=year)
+        if isinstance(data.get("note"), dict):
+            data["note"] = {lang: text.replace(first_year, str(year)) for lang, text in data["note"].items()}
+        data["scores"] = [
+            dict(
+                score,
+                points={key: rng.randint(int(top * 1.2), int(top * 2)) / 2 for key, top in criteria},
+                votes=rng.randint(0, len(template["scores"])),
+            )
+            for score in template["scores"]
+        ]
+        path.write_text(
+            yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8", newline="\n"
+        )
 
 
 def _add_tag_translations(site_yaml: Path) -> None:

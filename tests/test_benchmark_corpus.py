@@ -21,6 +21,9 @@ def test_the_same_number_of_posts_gives_a_byte_identical_corpus(tmp_path: Path):
     assert first.stems == second.stems
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
     assert len([name for name in _files(tmp_path / "a") if name.startswith("content/news/")]) == 10
+    if (corpus.PROJECT / "content" / "results").is_dir():
+        years = {path.stem for path in (tmp_path / "a" / "content" / "results").glob("*.yaml")}
+        assert years >= {str(year) for year in corpus.RESULT_YEARS}
 
 
 def test_a_larger_corpus_starts_with_the_posts_of_a_smaller_one(tmp_path: Path):
