@@ -17,6 +17,7 @@ from sitegen.images import resized_copies
 from sitegen.markup import render_bodies
 from sitegen.model import BuildOptions, Site, assemble_site, published_documents
 from sitegen.output import check_target, write_site
+from sitegen.published import record_published
 from sitegen.recordload import load_records
 from sitegen.records import record_files, record_pages
 from sitegen.search import write_search_index
@@ -83,6 +84,8 @@ def build(root: Path, options: BuildOptions, output: Path | None = None, base_ur
     # The search index is built inside the fresh folder, so a failed index publishes nothing.
     index = partial(write_search_index, files=rendered.files, base_path=config.base_path)
     write_site(config.output_dir, root, rendered.files, rendered.copies, before_swap=index)
+    if not (options.drafts or options.future):
+        record_published(root, rendered.site)  # addresses now public; check reports if one later changes
     site = rendered.site
     html_pages = Counter(p.lang for p in site.pages if p.template.endswith(".html"))
     return BuildResult(
