@@ -128,6 +128,18 @@ def snapshot(ref: str, target: Path) -> Path:
     return target
 
 
+def copy_working_tree(target: Path) -> Path:
+    """The generator and project files as they are now, so that edits made during a long run don't mix in."""
+    for name in SNAPSHOT_PATHS:
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target / name)
+    return target
+
+
 def _in_ref(ref: str, path: str) -> bool:
     listed = subprocess.run(
         ["git", "-C", str(PROJECT), "ls-tree", "--name-only", ref, path], capture_output=True, text=True, check=True
@@ -191,19 +203,37 @@ class Bench:
         self.ours(posts, "no-change rebuild", root, out)
         self.ours(posts, "edit one post (CLI)", root, out, lambda: edit_one_post(root, stem))
         self.notes.append(f"N={posts}: the edited post is content/news/{stem}.vi.md")
-        self.serve_edit(posts, root, out, corpus.stems[posts // 3])
+        self.serve_edit(posts, root, corpus.stems[posts // 3])
         self.hugo_builds(posts, root)
 
-    def serve_edit(self, posts: int, root: Path, out: Path, stem: str) -> None:
-        """Editing one post through serve's incremental rebuild, when sitegen has one."""
+    def serve_edit(self, posts: int, root: Path, stem: str) -> None:
+        """Editing one post in `serve`: the preview's rebuild through sitegen.incremental.Preview, if it exists."""
         if not (self.generator / "sitegen" / "incremental.py").is_file():
-            self.notes.append("sitegen/incremental.py does not exist yet: the edit in serve was not measured")
+            self.notes.append("sitegen/incremental.py does not exist: the edit in serve was not measured")
             return
-        command = [sys.executable, str(HERE / "serve_edit.py"), str(self.generator), str(root), str(out), stem]
-        if not (HERE / "serve_edit.py").is_file():
-            self.notes.append("benchmarks/serve_edit.py is missing: the edit in serve was not measured")
+        script = [sys.executable, str(HERE / "serve_edit.py"), str(self.generator), str(root), stem]
+        self.log(f"  sitegen  {'serve: start + 3 edits':24} ...")
+        result = measure([*script, "--edits", str(max(3, self.repeat))], root)
+        found = [line for line in result["output"].splitlines() if line.startswith('{"start_seconds"')]
+        if result["returncode"] != 0 or not found:
+            self.notes.append(f"N={posts}: the serve measurement failed:\n{result['output']}")
             return
-        self._record(posts, "sitegen", "edit one post (serve)", command, root, out)
+        timings = json.loads(found[0])
+        edits = sorted(timings["edit_seconds"])
+        common = {"cpu_seconds": result["cpu_seconds"], "peak_mb": result["peak_mb"], "returncode": 0, "output": ""}
+        for step, seconds, runs in (
+            ("serve start (preview)", timings["start_seconds"], [timings["start_seconds"]]),
+            ("edit one post (serve)", edits[(len(edits) - 1) // 2], timings["edit_seconds"]),
+        ):
+            run = Run(posts, "sitegen", step, seconds=seconds, pages=timings["pages"], runs=runs, **common)
+            self.log(f"  sitegen  {step:24} {run.seconds:8.2f} s {run.peak_mb:8.0f} MB")
+            self.runs.append(run)
+        self.notes.append(
+            f"N={posts}: serve = one process: the preview's first build, then {len(edits)} edits of "
+            f"content/news/{stem}.vi.md (rebuilds {', '.join(f'{s:.2f}' for s in timings['edit_seconds'])} s, "
+            f"files changed {timings['changed_files']}); CPU s and peak MB are that whole process's; "
+            "the browser's reload is not included"
+        )
 
     def hugo_builds(self, posts: int, root: Path) -> None:
         if not self.hugo:
@@ -232,7 +262,7 @@ def machine(hugo: str | None) -> dict:
         "platform": platform.platform(),
         "cpu": _cpu_model(),
         "memory_gb": _memory_gb(),
-        "hugo": _hugo_version(hugo) if hugo else "not installed",
+        "hugo": _hugo_version(hugo) if hugo else "skipped or not installed",
     }
     return info
 
@@ -289,9 +319,10 @@ def table(runs: list[Run]) -> str:
     lines = [header, "-" * len(header)]
     for run in runs:
         wall = f"{run.seconds:8.2f}" if run.returncode == 0 else "  FAILED"
+        rate = "       -" if "serve" in run.step else f"{run.pages_per_second:8.0f}"
         lines.append(
             f"{run.posts:>8}  {run.tool:8}  {run.step:24}  {wall}  {run.cpu_seconds:8.2f}  {run.pages:>7}  "
-            f"{run.pages_per_second:8.0f}  {run.peak_mb:8.0f}"
+            f"{rate}  {run.peak_mb:8.0f}"
         )
     ratios = []
     for posts in dict.fromkeys(r.posts for r in runs):
@@ -330,13 +361,15 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
     workdir = workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    generator = snapshot(args.ref, workdir / "generator") if args.ref else PROJECT
+    shutil.rmtree(workdir / "generator", ignore_errors=True)
+    freeze = (lambda target: snapshot(args.ref, target)) if args.ref else copy_working_tree
+    generator = freeze(workdir / "generator")
     hugo = None if args.no_hugo else hugo_site.hugo_binary()
 
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    info = machine(hugo) | {"generator": _git_commit(generator, args.ref), "command": command}
+    info = machine(hugo) | {"generator": _git_commit(PROJECT, args.ref), "command": command}
     bench = Bench(generator, workdir, hugo, log, max(1, args.repeat))
     info["load_before"] = _load()
     try:

@@ -1,0 +1,56 @@
+"""Edit one post while `serve` runs: time the preview's rebuild through sitegen.incremental.Preview.
+
+    python benchmarks/serve_edit.py GENERATOR_DIR CORPUS_DIR STEM [--edits 3]
+
+Does what `python build.py serve` does without the web server: the first preview build (serve's
+start), then, for each edit, a sentence appended to content/news/STEM.vi.md and one rebuild.
+Prints one JSON line: the start time, each edit's rebuild time, and files changed per edit.
+The time until the browser has the page is the rebuild plus the reload, which is not measured.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+EDIT_SENTENCE = "\nCâu này được thêm vào khi xem trước để đo thời gian dựng lại một bài.\n"
+
+
+def main(argv: list[str]) -> int:
+    generator, root, stem = Path(argv[0]).resolve(), Path(argv[1]).resolve(), argv[2]
+    edits = int(argv[argv.index("--edits") + 1]) if "--edits" in argv else 3
+    sys.path.insert(0, str(generator))
+    from sitegen.incremental import Preview
+
+    started = time.perf_counter()
+    preview = Preview(root, "http://127.0.0.1:8000/")
+    first = preview.rebuild()
+    start_seconds = time.perf_counter() - started
+    if first.errors:
+        print("\n".join(str(e) for e in first.errors), file=sys.stderr)
+        return 1
+    post = root / "content" / "news" / f"{stem}.vi.md"
+    seconds, changed = [], []
+    for _ in range(edits):
+        with post.open("a", encoding="utf-8", newline="\n") as file:
+            file.write(EDIT_SENTENCE)
+        outcome = preview.rebuild()
+        if outcome.errors:
+            print("\n".join(str(e) for e in outcome.errors), file=sys.stderr)
+            return 1
+        seconds.append(outcome.seconds)
+        changed.append(len(outcome.changed))
+    result = {
+        "start_seconds": start_seconds,
+        "edit_seconds": seconds,
+        "changed_files": changed,
+        "pages": sum(1 for _ in preview.output.rglob("*.html")),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
