@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sitegen.errors import SiteError, raise_if_any
@@ -50,8 +50,14 @@ def _foreign_files(target: Path) -> set[str]:
     return present - ours - {MANIFEST}
 
 
-def write_site(target: Path, root: Path, files: Mapping[str, bytes], copies: Sequence[tuple[Path, str]]) -> None:
-    """Write every file to a fresh folder, then put it in the target's place in one step."""
+def write_site(
+    target: Path,
+    root: Path,
+    files: Mapping[str, bytes],
+    copies: Sequence[tuple[Path, str]],
+    before_swap: Callable[[Path], None] | None = None,
+) -> None:
+    """Write every file to a fresh folder, let before_swap add to it (the search index), then swap it in."""
     raise_if_any(check_target(target, root))
     target = target.resolve()
     fresh = target.parent / f".{target.name}.building-{os.getpid()}"
@@ -66,7 +72,9 @@ def write_site(target: Path, root: Path, files: Mapping[str, bytes], copies: Seq
             path = _inside(fresh, name)
             path.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, path)
-        listing = sorted({*files, *(name for _, name in copies)})
+        if before_swap is not None:
+            before_swap(fresh)
+        listing = sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
         (fresh / MANIFEST).write_text("\n".join(listing) + "\n", encoding="utf-8")
         _swap(fresh, target)
     finally:

@@ -44,6 +44,9 @@ class Urls:
     def not_found(self, lang: str) -> str:
         return self.config.language(lang).prefix + "404.html"
 
+    def search(self, lang: str) -> str:
+        return self._section(lang, "search")
+
     def href(self, path: str) -> str:
         """A link that works under the site's base path."""
         return self.config.base_path + path

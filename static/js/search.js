@@ -1,0 +1,133 @@
+// Site search with Pagefind, loaded on the search page only. Pagefind folds tone marks itself; the
+// index also holds the folded form of every word with đ (sitegen/search.py), so "dong chi" finds
+// "đồng chí", while a query typed with diacritics still ranks the exact form first.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-bundle]");
+  if (!form) return;
+  var input = form.querySelector("input[name=q]");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var MARK = "\u2042"; // ends the folded words the index adds before the page text
+  var WINDOW = 32; // words shown in an excerpt
+  var loading = null;
+  var latest = 0;
+  var timer = 0;
+
+  // Same folding as sitegen.vietnamese.fold: no diacritics, đ as d, lower case.
+  function fold(text) {
+    return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+  }
+
+  function bare(word) {
+    return fold(word).replace(/[^\p{L}\p{N}]/gu, "");
+  }
+
+  function say(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+
+  function load() {
+    if (!loading) {
+      loading = import(form.dataset.bundle + "pagefind.js").then(function (pagefind) {
+        return pagefind.init().then(function () { return pagefind; });
+      });
+    }
+    return loading;
+  }
+
+  // The best window of the page text, with the query's words marked; original diacritics kept.
+  function excerpt(content, title, query) {
+    var cut = content.indexOf(MARK);
+    var text = (cut >= 0 ? content.slice(cut + 1) : content).trim();
+    if (text.indexOf(title) === 0) text = text.slice(title.length);
+    var words = text.split(/\s+/).filter(Boolean);
+    var terms = query.split(/\s+/).map(bare).filter(Boolean);
+    var hits = words.map(function (word) {
+      var folded = bare(word);
+      return folded !== "" && terms.some(function (term) { return folded.indexOf(term) === 0; });
+    });
+    var best = 0, bestCount = -1, count = 0;
+    for (var i = 0; i < words.length; i++) {
+      if (hits[i]) count++;
+      if (i >= WINDOW && hits[i - WINDOW]) count--;
+      var start = Math.max(0, i - WINDOW + 1);
+      if (count > bestCount) { bestCount = count; best = start; }
+    }
+    var shown = Math.max(0, best - 4);
+    var paragraph = document.createElement("p");
+    if (shown > 0) paragraph.append("… ");
+    words.slice(shown, shown + WINDOW).forEach(function (word, index) {
+      if (index) paragraph.append(" ");
+      if (hits[shown + index]) {
+        var mark = document.createElement("mark");
+        mark.textContent = word;
+        paragraph.append(mark);
+      } else {
+        paragraph.append(word);
+      }
+    });
+    if (shown + WINDOW < words.length) paragraph.append(" …");
+    return paragraph;
+  }
+
+  function render(results, query) {
+    list.replaceChildren();
+    results.forEach(function (data) {
+      var item = document.createElement("li");
+      var heading = document.createElement("h2");
+      var link = document.createElement("a");
+      link.href = data.url;
+      link.textContent = data.meta.title;
+      heading.append(link);
+      item.append(heading);
+      if (data.meta.date) {
+        var meta = document.createElement("p");
+        meta.className = "meta";
+        meta.textContent = data.meta.date;
+        item.append(meta);
+      }
+      item.append(excerpt(data.content, data.meta.title, query));
+      list.append(item);
+    });
+    var template = results.length ? form.dataset.found : form.dataset.none;
+    status.textContent = say(template, { count: results.length, query: query });
+  }
+
+  function search(query) {
+    var id = ++latest;
+    query = query.trim();
+    var address = new URL(window.location.href);
+    if (query) address.searchParams.set("q", query); else address.searchParams.delete("q");
+    window.history.replaceState(null, "", address);
+    if (!query) {
+      status.textContent = "";
+      list.replaceChildren();
+      return;
+    }
+    status.textContent = form.dataset.loading;
+    load()
+      .then(function (pagefind) { return pagefind.search(query); })
+      .then(function (found) {
+        return Promise.all(found.results.slice(0, 20).map(function (result) { return result.data(); }));
+      })
+      .then(function (results) { if (id === latest) render(results, query); })
+      .catch(function () { if (id === latest) status.textContent = form.dataset.failed; });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    window.clearTimeout(timer);
+    search(input.value);
+  });
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () { search(input.value); }, 250);
+  });
+  input.addEventListener("focus", load, { once: true });
+  var initial = new URL(window.location.href).searchParams.get("q");
+  if (initial) {
+    input.value = initial;
+    search(initial);
+  }
+})();
