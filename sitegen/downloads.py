@@ -18,7 +18,7 @@ from typing import Any
 
 from babel.numbers import format_decimal, get_decimal_symbol
 
-from sitegen.results import YearResults
+from sitegen.resultdata import YearResults
 from sitegen.scoring import Ranking
 from sitegen.units import Units
 

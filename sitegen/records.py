@@ -18,7 +18,7 @@ from sitegen.downloads import results_csv, results_json
 from sitegen.model import Entry, Page
 from sitegen.pledges import Pledge
 from sitegen.recordload import Records
-from sitegen.results import YearResults
+from sitegen.resultdata import YearResults
 from sitegen.units import Unit, membership_text
 from sitegen.urls import Urls
 from sitegen.vietnamese import collation_key

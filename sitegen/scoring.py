@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
-from sitegen.results import TIE_BREAKS, Award, Grade, Score, YearResults
+from sitegen.resultdata import TIE_BREAKS, Award, Grade, Score, YearResults
 
 ZERO = Decimal(0)
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D  # noqa: N817 - short figures read like the hand calculation
 
-from sitegen.results import Adjustment, Adjustments, Award, Criterion, Grade, Group, Item, Score, YearResults
+from sitegen.resultdata import Adjustment, Adjustments, Award, Criterion, Grade, Group, Item, Score, YearResults
 from sitegen.scoring import capped, classify, rank_year, rank_years
 
 NAME = {"vi": "x", "en": "x"}
