@@ -18,7 +18,7 @@ from sitegen.downloads import results_csv, results_json
 from sitegen.model import Entry, Page
 from sitegen.pledges import Pledge
 from sitegen.recordload import Records
-from sitegen.resultdata import YearResults
+from sitegen.resultdata import Award, YearResults
 from sitegen.units import Unit, membership_text
 from sitegen.urls import Urls
 from sitegen.vietnamese import collation_key
@@ -122,10 +122,24 @@ class _View:
             has_votes=any(row.votes is not None for row in ranking.rows),
             chart=chart,
             grade_names={g.id: g.name[self.lang] for g in results.grades},
-            award_names={k: v[self.lang] for k, v in results.award_kinds.items()},
+            award_texts={row.unit: [self._award_text(results, a) for a in row.awards] for row in ranking.rows},
             tie_break_names=self._tie_break_names(results),
             downloads={ext: self.urls.download(self.lang, results.year, ext) for ext in ("csv", "json")},
         )
+
+    def _award_text(self, results: YearResults, award: Award) -> str:
+        """'Bằng khen (đã được tặng) – Quyết định số 12/QĐ-UBND ngày 15/01/2024 của UBND tỉnh'."""
+        text = (
+            f"{results.award_kinds.get(award.kind, {}).get(self.lang, award.kind)} ({self.t['award_' + award.status]})"
+        )
+        if award.decision is None:
+            return text
+        decision = self.t["award_decision"].format(
+            number=award.decision.number,
+            date=self._day(award.decision.date),
+            issuer=award.decision.issuer.get(self.lang, ""),
+        )
+        return f"{text} – {decision}"
 
     def _short(self, unit_id: str) -> str:
         return self.units[unit_id].short_name[self.lang] if unit_id in self.units else unit_id
@@ -150,8 +164,7 @@ class _View:
                     "results": results,
                     "path": self.urls.results(self.lang, results.year),
                     "leaders": [row for row in ranking.rows if row.rank == 1],
-                    "awards": [(row, a) for row in ranking.rows for a in row.awards],
-                    "award_names": {k: v[self.lang] for k, v in results.award_kinds.items()},
+                    "awards": [(row, self._award_text(results, a)) for row in ranking.rows for a in row.awards],
                 }
             )
         title = self.t["results_title"]
@@ -270,7 +283,7 @@ class _View:
             "results": results,
             "row": row,
             "grade": next((g.name[self.lang] for g in results.grades if g.id == row.grade), ""),
-            "awards": [(results.award_kinds.get(a.kind, {}).get(self.lang, a.kind), a.status) for a in row.awards],
+            "awards": [self._award_text(results, a) for a in row.awards],
         }
 
 

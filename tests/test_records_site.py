@@ -127,7 +127,9 @@ def test_results_index_lists_each_published_year_with_leaders_and_awards(root):
     assert html.index("See the 2024 results") < html.index("See the 2023 results")
     assert "Safety Association</a> (21)" in html
     assert "Safety Association</a> (15)" in html and "Food Association</a> (15)" in html
-    assert "Certificate of Merit (declined)" in html
+    assert (
+        "Certificate of Merit (declined) – Decision No. 13/QĐ-UBND of 15 January 2024 by the Provincial People" in html
+    )
     assert "Emulation Flag (proposed)" in html
 
 
@@ -135,7 +137,8 @@ def test_a_draft_year_is_not_published(root):
     edit(root, "content/results/2024.yaml", "status: provisional", "status: draft")
     build_site(root)
     assert not (root / "public/ket-qua/2024").exists()
-    assert "2024" not in read(root, "ket-qua/index.html")
+    assert "/ket-qua/2024/" not in read(root, "ket-qua/index.html")
+    assert not (root / "public/ket-qua/2024/ket-qua-2024.csv").exists()
 
 
 def test_unit_page_agrees_with_the_results_pages(root):
@@ -145,7 +148,7 @@ def test_unit_page_agrees_with_the_results_pages(root):
         unit = next(u for u in figures["units"] if u["unit"] == "an-toan")
         assert re.search(rf'{year}</a>.*?<td class="num">{unit["total"]}</td><td class="num">{unit["rank"]}</td>', html)
     assert '<td class="num">+6</td>' in html
-    assert "Bằng khen (đã được tặng)" in html
+    assert "Bằng khen (đã được tặng) – Quyết định số 12/QĐ-UBND ngày 15/01/2024 của UBND tỉnh" in html
     assert 'href="https://an-toan.example.org/"' in html
     assert "<svg" in html
 
