@@ -82,7 +82,7 @@ def build(root: Path, options: BuildOptions, output: Path | None = None, base_ur
     raise_if_any(check_target(config.output_dir, root))
     rendered = render_site(root, options, output, base_url)
     # The search index is built inside the fresh folder, so a failed index publishes nothing.
-    index = partial(write_search_index, files=rendered.files, base_path=config.base_path)
+    index = partial(write_search_index, files=rendered.files)
     write_site(config.output_dir, root, rendered.files, rendered.copies, before_swap=index)
     if not (options.drafts or options.future):
         record_published(root, rendered.site)  # addresses now public; check reports if one later changes

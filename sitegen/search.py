@@ -11,6 +11,7 @@ import asyncio
 import json
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,14 +32,17 @@ _INSTALL_HINT = "install the project's dependencies: pip install -e '.[test]' (i
 
 @dataclass(frozen=True)
 class SearchRecord:
-    """One page as Pagefind reads it: its address under the base path and its HTML with folded words."""
+    """One page as Pagefind reads it: its address from the site's root and its HTML with folded words."""
 
     url: str
     html: str
 
 
-def search_records(files: Mapping[str, bytes], base_path: str) -> tuple[SearchRecord, ...]:
-    """The searchable pages among the output files, each with the folded forms of its đ-words."""
+def search_records(files: Mapping[str, bytes]) -> tuple[SearchRecord, ...]:
+    """The searchable pages among the output files, each with the folded forms of its đ-words.
+
+    Addresses are relative to the site's root; the search script gives Pagefind the base path.
+    """
     records = []
     for name in sorted(files):
         if not name.endswith(".html"):
@@ -47,7 +51,7 @@ def search_records(files: Mapping[str, bytes], base_path: str) -> tuple[SearchRe
         if BODY_ATTRIBUTE not in html:
             continue
         path = name.removesuffix("index.html")
-        records.append(SearchRecord(base_path + path, with_folded_words(html)))
+        records.append(SearchRecord("/" + path, with_folded_words(html)))
     return tuple(records)
 
 
@@ -78,11 +82,13 @@ def with_folded_words(html: str) -> str:
     return html[: match.end()] + block + html[match.end() :]
 
 
-def write_search_index(folder: Path, files: Mapping[str, bytes], base_path: str) -> None:
+def write_search_index(folder: Path, files: Mapping[str, bytes]) -> None:
     """Index the searchable pages into folder/pagefind/, one index per language (from <html lang>)."""
-    records = search_records(files, base_path)
+    records = search_records(files)
     try:
-        asyncio.run(_write_index(records, folder / INDEX_FOLDER))
+        # A thread of its own, so the build also works where an event loop is already running (serve).
+        with ThreadPoolExecutor(max_workers=1) as worker:
+            worker.submit(asyncio.run, _write_index(records, folder / INDEX_FOLDER)).result()
     except FileNotFoundError as exc:
         raise_if_any([SiteError(INDEX_FOLDER, f"the Pagefind program was not found ({exc})", None, _INSTALL_HINT)])
     except Exception as exc:  # noqa: BLE001 - Pagefind reports its failures as bare Exceptions

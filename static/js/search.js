@@ -30,7 +30,10 @@
   function load() {
     if (!loading) {
       loading = import(form.dataset.bundle + "pagefind.js").then(function (pagefind) {
-        return pagefind.init().then(function () { return pagefind; });
+        return pagefind
+          .options({ baseUrl: form.dataset.base })
+          .then(function () { return pagefind.init(); })
+          .then(function () { return pagefind; });
       });
     }
     return loading;
@@ -40,7 +43,7 @@
   function excerpt(content, title, query) {
     var cut = content.indexOf(MARK);
     var text = (cut >= 0 ? content.slice(cut + 1) : content).trim();
-    if (text.indexOf(title) === 0) text = text.slice(title.length);
+    if (text.indexOf(title) === 0) text = text.slice(title.length).replace(/^[\s.]+/, "");
     var words = text.split(/\s+/).filter(Boolean);
     var terms = query.split(/\s+/).map(bare).filter(Boolean);
     var hits = words.map(function (word) {

@@ -1,0 +1,108 @@
+"""The search index stage: what Pagefind is given, and that the index is part of the one atomic publish."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import build_site, read, set_config
+
+from sitegen.errors import BuildError
+from sitegen.search import ALIAS_MARK, body_text, folded_words, search_records, with_folded_words
+
+POST = "tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html"
+
+
+def test_words_with_d_bar_are_folded_once_each_in_order():
+    assert folded_words("Đồng chí Đào, đồng chí Minh; thi đua") == ["dong", "dao", "dua"]
+
+
+def test_words_without_d_bar_are_left_to_pagefind_which_folds_tone_marks_itself():
+    assert folded_words("Hội nghị khen thưởng") == []
+
+
+def test_only_the_searchable_element_gives_words_not_the_menu_or_footer():
+    html = (
+        "<html><body><nav>Đơn vị</nav><article data-pagefind-body><h1>Thi đua</h1><img alt=x>"
+        "<p>Đồng chí</p></article><footer>Đảng</footer></body></html>"
+    )
+    assert body_text(html).split() == ["Thi", "đua", "Đồng", "chí"]
+    indexed = with_folded_words(html)
+    assert f"<article data-pagefind-body><p>dua dong {ALIAS_MARK}</p><h1>Thi đua</h1>" in indexed
+
+
+def test_a_page_without_the_marker_is_not_searchable():
+    files = {
+        "index.html": b"<html><body><main>Trang chu</main></body></html>",
+        "tin-tuc/a/index.html": "<html><article data-pagefind-body>Thi đua</article></html>".encode(),
+        "feed.xml": b"<feed data-pagefind-body></feed>",
+    }
+    records = search_records(files)
+    assert [r.url for r in records] == ["/tin-tuc/a/"]
+    assert "dua " + ALIAS_MARK in records[0].html
+
+
+def test_the_build_publishes_a_pagefind_index_for_each_language(site_root):
+    build_site(site_root)
+    entry = json.loads(read(site_root, "pagefind/pagefind-entry.json"))
+    assert sorted(entry["languages"]) == ["en", "vi"]
+    assert entry["languages"]["vi"]["page_count"] >= 3
+    manifest = read(site_root, ".sitegen-manifest").splitlines()
+    assert "pagefind/pagefind.js" in manifest
+
+
+def test_the_published_post_carries_no_folded_words(site_root):
+    build_site(site_root)
+    html = read(site_root, POST)
+    assert "data-pagefind-body" in html
+    assert ALIAS_MARK not in html
+
+
+def test_a_second_build_over_the_index_is_allowed(site_root):
+    build_site(site_root)
+    build_site(site_root)
+    assert (site_root / "public" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_a_failed_index_publishes_nothing_and_leaves_the_previous_site(site_root, monkeypatch):
+    build_site(site_root)
+    before = read(site_root, "index.html")
+    set_config(site_root, home_posts=1)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site_root / "no-such-pagefind"))
+    with pytest.raises(BuildError) as error:
+        build_site(site_root)
+    message = str(error.value)
+    assert "Pagefind program was not found" in message
+    assert "pip install" in message
+    assert read(site_root, "index.html") == before
+    assert not list(site_root.glob(".public.building-*"))
+
+
+def test_the_search_page_exists_in_both_languages_and_works_without_javascript(site_root):
+    build_site(site_root)
+    vi = read(site_root, "tim-kiem/index.html")
+    en = read(site_root, "en/search/index.html")
+    assert 'hreflang="en" href="https://example.org/en/search/"' in vi
+    assert 'action="https://www.google.com/search"' in vi
+    assert 'name="as_sitesearch" value="example.org"' in vi
+    assert "<noscript>" in vi and "site:example.org" in vi
+    assert "js/search." in vi and " defer>" in vi
+    assert "js/search." not in read(site_root, POST)
+    assert 'data-bundle="/pagefind/"' in en
+
+
+def test_the_search_page_finds_the_index_under_a_sub_path(site_root):
+    build_site(site_root, base_url="https://example.org/khoi-thi-dua/")
+    assert 'data-bundle="/khoi-thi-dua/pagefind/"' in read(site_root, "tim-kiem/index.html")
+    assert 'name="as_sitesearch" value="example.org/khoi-thi-dua"' in read(site_root, "tim-kiem/index.html")
+
+
+def test_every_page_shares_a_picture_with_its_size(site_root):
+    build_site(site_root)
+    home = read(site_root, "index.html")
+    assert '<meta property="og:image" content="https://example.org/images/site-share.png">' in home
+    assert '<meta property="og:image:width" content="1200">' in home
+    assert '<meta property="og:image:height" content="630">' in home
+    assert '<meta name="twitter:card" content="summary_large_image">' in home
+    assert '<meta property="og:locale" content="vi_VN">' in home
+    assert '<meta property="og:locale:alternate" content="en_GB">' in home
