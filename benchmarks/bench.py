@@ -37,6 +37,7 @@ sys.path.insert(0, str(HERE))
 import corpus as corpus_module  # noqa: E402
 import hugo_site  # noqa: E402
 
+STEPS = ("cold", "rebuild", "edit", "serve", "hugo")
 EDIT_SENTENCE = "\nCâu này được thêm vào để đo thời gian dựng lại sau khi sửa một bài.\n"
 # Paths a snapshot (--ref) takes from git: the generator and what the corpus copies from the project.
 SNAPSHOT_PATHS = ("build.py", "sitegen", *corpus_module.PROJECT_FILES)
@@ -150,8 +151,9 @@ def _in_ref(ref: str, path: str) -> bool:
 class Bench:
     """Runs every measurement for one generator checkout and collects the rows."""
 
-    def __init__(self, generator: Path, workdir: Path, hugo: str | None, log, repeat: int = 1):
+    def __init__(self, generator: Path, workdir: Path, hugo: str | None, log, repeat: int = 1, steps=STEPS):
         self.generator = generator
+        self.steps = steps
         self.repeat = repeat
         self.workdir = workdir
         self.hugo = hugo
@@ -199,12 +201,17 @@ class Bench:
             shutil.rmtree(out, ignore_errors=True)
 
         stem = corpus.stems[posts // 2]
-        self.ours(posts, "cold build", root, out, cold)
-        self.ours(posts, "no-change rebuild", root, out)
-        self.ours(posts, "edit one post (CLI)", root, out, lambda: edit_one_post(root, stem))
-        self.notes.append(f"N={posts}: the edited post is content/news/{stem}.vi.md")
-        self.serve_edit(posts, root, corpus.stems[posts // 3])
-        self.hugo_builds(posts, root)
+        if "cold" in self.steps:
+            self.ours(posts, "cold build", root, out, cold)
+        if "rebuild" in self.steps:
+            self.ours(posts, "no-change rebuild", root, out)
+        if "edit" in self.steps:
+            self.ours(posts, "edit one post (CLI)", root, out, lambda: edit_one_post(root, stem))
+            self.notes.append(f"N={posts}: the edited post is content/news/{stem}.vi.md")
+        if "serve" in self.steps:
+            self.serve_edit(posts, root, corpus.stems[posts // 3])
+        if "hugo" in self.steps:
+            self.hugo_builds(posts, root)
 
     def serve_edit(self, posts: int, root: Path, stem: str) -> None:
         """Editing one post in `serve`: the preview's rebuild through sitegen.incremental.Preview, if it exists."""
@@ -355,6 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ref", help="benchmark the generator as committed at this git ref, not the working tree")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison")
     parser.add_argument("--repeat", type=int, default=1, help="run each step this many times; report the median")
+    parser.add_argument(
+        "--steps", nargs="+", choices=STEPS, default=list(STEPS), help="which steps to run (default: all)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
     command = shlex.join(["python", "benchmarks/bench.py", *argv])
@@ -370,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     info = machine(hugo) | {"generator": _git_commit(PROJECT, args.ref), "command": command}
-    bench = Bench(generator, workdir, hugo, log, max(1, args.repeat))
+    bench = Bench(generator, workdir, hugo, log, max(1, args.repeat), tuple(args.steps))
     info["load_before"] = _load()
     try:
         for posts in args.sizes:
