@@ -106,3 +106,17 @@ def test_every_page_shares_a_picture_with_its_size(site_root):
     assert '<meta name="twitter:card" content="summary_large_image">' in home
     assert '<meta property="og:locale" content="vi_VN">' in home
     assert '<meta property="og:locale:alternate" content="en_GB">' in home
+
+
+def test_the_pledge_of_the_real_site_is_searchable(project_copy):
+    build_site(project_copy, output=project_copy / "public")
+    records = search_records(
+        {
+            p.relative_to(project_copy / "public").as_posix(): p.read_bytes()
+            for p in (project_copy / "public").rglob("*.html")
+        }
+    )
+    urls = [r.url for r in records]
+    assert any(u.startswith("/giao-uoc/") for u in urls), urls
+    assert any(u.startswith("/tin-tuc/") for u in urls)
+    assert not any(u.startswith(("/tim-kiem/", "/404")) for u in urls)
