@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ def site_root(tmp_path: Path) -> Path:
         shutil.copytree(PROJECT / name, root / name)
     shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
     set_config(root, base_url="https://example.org/", menu=["news", "page:gioi-thieu", "archive"])
-    return root
+    return same_times(root)
 
 
 @pytest.fixture
@@ -39,6 +40,14 @@ def project_copy(tmp_path: Path) -> Path:
     for name in ("content", "layouts", "static"):
         shutil.copytree(PROJECT / name, root / name)
     shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
+    return same_times(root)
+
+
+def same_times(root: Path) -> Path:
+    """Give every file one modification time: a checkout's times are arbitrary, tests must not depend on them."""
+    stamp = NOW.timestamp()
+    for path in root.rglob("*"):
+        os.utime(path, (stamp, stamp))
     return root
 
 
