@@ -10,6 +10,9 @@ from pathlib import Path
 
 from sitegen.config import Config
 from sitegen.content import Document
+from sitegen.fields import split_front_matter
+from sitegen.vietnamese import nfc
+from sitegen.yamlfile import parse_yaml
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ def translation_status(config: Config, documents: Sequence[Document]) -> list[St
     by_key = {(d.kind, d.stem, d.lang): d for d in documents}
     # A draft is not published yet, so its translation is not due.
     originals = [d for d in documents if d.lang == config.default_language and not d.draft]
-    times = changed_times(config.root, [d.file for d in documents])
+    changes = last_changes(config.root, [d.file for d in documents])
     statuses = []
     for doc in originals:
         for lang in config.language_codes:
@@ -39,25 +42,50 @@ def translation_status(config: Config, documents: Sequence[Document]) -> list[St
             if other is None:
                 statuses.append(Status(doc.file, lang, "missing"))
                 continue
-            source_time, translated_time = times[doc.file], times[other.file]
-            state = (
-                "stale" if source_time > translated_time else "draft" if other.draft and not doc.draft else "translated"
-            )
-            statuses.append(Status(doc.file, lang, state, other.file, source_time, translated_time))
+            source, translated = changes[doc.file], changes[other.file]
+            stale = source.time > translated.time and _text_changed(config.root, doc, translated.commit)
+            state = "stale" if stale else "draft" if other.draft and not doc.draft else "translated"
+            statuses.append(Status(doc.file, lang, state, other.file, source.time, translated.time))
     return statuses
 
 
-def changed_times(root: Path, files: Sequence[str]) -> dict[str, datetime]:
+@dataclass(frozen=True)
+class Change:
+    """When a file last changed, and in which commit (None when it has uncommitted changes)."""
+
+    time: datetime
+    commit: str | None = None
+
+
+def last_changes(root: Path, files: Sequence[str]) -> dict[str, Change]:
     """When each file last changed: its last commit, or its modification time if it has uncommitted changes."""
-    committed = _git_times(root)
+    committed = _git_changes(root)
     uncommitted = _git_uncommitted(root)
-    times = {}
+    changes = {}
     for file in files:
         if file in committed and file not in uncommitted:
-            times[file] = committed[file]
+            changes[file] = committed[file]
         else:
-            times[file] = datetime.fromtimestamp((root / file).stat().st_mtime, UTC)
-    return times
+            changes[file] = Change(datetime.fromtimestamp((root / file).stat().st_mtime, UTC))
+    return changes
+
+
+def _text_changed(root: Path, doc: Document, commit: str | None) -> bool:
+    """Whether the title, summary or body differ from the source as it was when the translation was committed.
+
+    A change to fields the translation inherits (date, tags, units, cover) does not make it stale.
+    """
+    if commit is None:
+        return True
+    old = _git(root, "show", f"{commit}:./{doc.file}")
+    if old is None:
+        return True
+    split = split_front_matter(nfc(old.replace("\r\n", "\n").lstrip("\ufeff")), doc.file)
+    meta = parse_yaml(split.front_matter, doc.file).data if split.error is None else None
+    if not isinstance(meta, dict):
+        return True
+    before = (str(meta.get("title", "")).strip(), str(meta.get("summary", "")).strip(), split.body)
+    return before != (doc.title, doc.summary, doc.body)
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -68,17 +96,18 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def _git_times(root: Path) -> dict[str, datetime]:
+def _git_changes(root: Path) -> dict[str, Change]:
     # Newest commits come first, so the first time a file is named is its last change.
-    out = _git(root, "log", "--relative", "--format=@%ct", "--name-only", "--", "content")
-    times: dict[str, datetime] = {}
-    stamp = None
+    out = _git(root, "log", "--relative", "--format=@%ct %H", "--name-only", "--", "content")
+    changes: dict[str, Change] = {}
+    change = None
     for line in (out or "").splitlines():
         if line.startswith("@"):
-            stamp = datetime.fromtimestamp(int(line[1:]), UTC)
-        elif line.strip() and stamp is not None:
-            times.setdefault(line.strip(), stamp)
-    return times
+            stamp, commit = line[1:].split()
+            change = Change(datetime.fromtimestamp(int(stamp), UTC), commit)
+        elif line.strip() and change is not None:
+            changes.setdefault(line.strip(), change)
+    return changes
 
 
 def _git_uncommitted(root: Path) -> set[str]:

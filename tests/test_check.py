@@ -156,6 +156,18 @@ def test_staleness_follows_commit_dates_not_checkout_times(site_root):
     ]
 
 
+def test_a_change_to_inherited_fields_only_does_not_make_the_translation_stale(site_root):
+    git(site_root, "init", "-q", when="2021-03-01T00:00:00")
+    git(site_root, "add", ".", when="2021-03-01T00:00:00")
+    git(site_root, "commit", "-qm", "both", when="2021-03-01T00:00:00")
+    edit(site_root, POST, "tags: [Thi đua khen thưởng, Hội nghị]", "tags: [Hội nghị]")
+    git(site_root, "commit", "-qam", "vi tags changed", when="2021-03-05T00:00:00")
+    assert not [m for _, _, m in findings(site_root) if "stale" in m]
+    edit(site_root, POST, 'summary: "Tóm tắt hội nghị."', 'summary: "Tóm tắt mới."')
+    git(site_root, "commit", "-qam", "vi summary changed", when="2021-03-06T00:00:00")
+    assert [f for _, f, m in findings(site_root) if "stale" in m] == ["content/news/hoi-nghi.en.md"]
+
+
 def test_the_report_groups_findings_under_each_file_errors_first(site_root):
     edit(site_root, POST, "(chi-tieng-viet.vi.md)", "(mat.vi.md)")
     Image.new("RGB", (4100, 10), "white").save(site_root / "content/images/rong.jpg")
