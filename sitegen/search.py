@@ -7,13 +7,13 @@ Pagefind only, the folded form of its words that contain đ. The published page 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
+import subprocess
+import tempfile
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 
 from sitegen.errors import SiteError, raise_if_any
@@ -24,9 +24,9 @@ INDEX_FOLDER = "pagefind"
 BODY_ATTRIBUTE = "data-pagefind-body"
 # Separates the folded words from the page's own text; static/js/search.js cuts the excerpt after it.
 ALIAS_MARK = "\u2042"
-_BODY_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*\b[^>]*\s" + BODY_ATTRIBUTE + r"\b[^>]*>")
+_BODY_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\s" + BODY_ATTRIBUTE + r"\b[^>]*>")
+_ANY_TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _INSTALL_HINT = "install the project's dependencies: pip install -e '.[test]' (it brings pagefind[extended])"
 
 
@@ -56,11 +56,18 @@ def search_records(files: Mapping[str, bytes]) -> tuple[SearchRecord, ...]:
 
 
 def body_text(html: str) -> str:
-    """The text of the element marked data-pagefind-body."""
-    parser = _BodyText()
-    parser.feed(html)
-    parser.close()
-    return " ".join(parser.parts)
+    """The text of the element marked data-pagefind-body (regular expressions: this runs on every page)."""
+    match = _BODY_TAG.search(html)
+    if match is None:
+        return ""
+    depth, inner = 1, html[match.end() :]
+    same_tag = re.compile(rf"<(/?){match.group(1)}\b[^>]*>", re.IGNORECASE)
+    for tag in same_tag.finditer(html, match.end()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            inner = html[match.end() : tag.start()]
+            break
+    return " ".join(unescape(_ANY_TAG.sub(" ", inner)).split())
 
 
 def folded_words(text: str) -> list[str]:
@@ -84,16 +91,33 @@ def with_folded_words(html: str) -> str:
 
 def write_search_index(folder: Path, files: Mapping[str, bytes]) -> None:
     """Index the searchable pages into folder/pagefind/, one index per language (from <html lang>)."""
-    records = search_records(files)
-    try:
-        # A thread of its own, so the build also works where an event loop is already running (serve).
-        with ThreadPoolExecutor(max_workers=1) as worker:
-            worker.submit(asyncio.run, _write_index(records, folder / INDEX_FOLDER)).result()
-    except FileNotFoundError as exc:
-        raise_if_any([SiteError(INDEX_FOLDER, f"the Pagefind program was not found ({exc})", None, _INSTALL_HINT)])
-    except Exception as exc:  # noqa: BLE001 - Pagefind reports its failures as bare Exceptions
-        raise_if_any([SiteError(INDEX_FOLDER, f"the search index could not be built: {exc}", None, _INSTALL_HINT)])
-    _sort_entry(folder / INDEX_FOLDER / "pagefind-entry.json")
+    program = _pagefind_program()
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as staging:
+        # Pagefind reads a folder far faster than it takes pages one by one through its API.
+        for record in search_records(files):
+            path = Path(staging, record.url.lstrip("/"), "index.html")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(record.html, encoding="utf-8")
+        output = folder / INDEX_FOLDER
+        command = [str(program), "--site", staging, "--output-path", str(output), "--quiet"]
+        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
+    if done.returncode != 0:
+        problem = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
+        raise_if_any(
+            [SiteError(INDEX_FOLDER, f"the search index could not be built: {problem[0]}", None, _INSTALL_HINT)]
+        )
+    for unused in output.glob("pagefind-*ui*"):
+        unused.unlink()  # Pagefind's own UI; static/js/search.js talks to pagefind.js directly
+    _sort_entry(output / "pagefind-entry.json")
+
+
+def _pagefind_program() -> Path:
+    from pagefind.service import get_executable
+
+    program = get_executable()
+    if program is None or not Path(program).is_file():
+        raise_if_any([SiteError(INDEX_FOLDER, f"the Pagefind program was not found ({program})", None, _INSTALL_HINT)])
+    return Path(program)
 
 
 def _sort_entry(entry: Path) -> None:
@@ -101,39 +125,3 @@ def _sort_entry(entry: Path) -> None:
     data = json.loads(entry.read_text(encoding="utf-8"))
     data["languages"] = dict(sorted(data["languages"].items()))
     entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-async def _write_index(records: tuple[SearchRecord, ...], output: Path) -> None:
-    from pagefind.index import PagefindIndex
-
-    async with PagefindIndex(config={"output_path": str(output)}) as index:
-        for record in records:
-            await index.add_html_file(content=record.html, url=record.url)
-
-
-class _BodyText(HTMLParser):
-    """Collects the text inside the first element that carries data-pagefind-body."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0
-        self.done = False
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID or self.done:
-            return
-        if self.depth:
-            self.depth += 1
-        elif any(name == BODY_ATTRIBUTE for name, _ in attrs):
-            self.depth = 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or not self.depth:
-            return
-        self.depth -= 1
-        self.done = self.depth == 0
-
-    def handle_data(self, data: str) -> None:
-        if self.depth:
-            self.parts.append(data)
