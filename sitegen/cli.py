@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sitegen.errors import BuildError
 from sitegen.model import BuildOptions
+from sitegen.parallel import default_jobs
 from sitegen.pipeline import build
 
 
@@ -51,6 +52,9 @@ def add_build_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--base-url", help="the site's public address, e.g. https://example.org/khoi-thi-dua/")
     command.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
     command.add_argument("--future", action="store_true", help="include posts dated in the future")
+    command.add_argument(
+        "--jobs", type=int, default=default_jobs(), help="processes to use (default: one per core); same output"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     if args.command != "build":
         return _other_command(args, root)
-    options = BuildOptions(now=datetime.now(UTC), drafts=args.drafts, future=args.future)
+    options = BuildOptions(now=datetime.now(UTC), drafts=args.drafts, future=args.future, jobs=max(1, args.jobs))
     try:
         result = build(root, options, output=args.output, base_url=args.base_url)
     except BuildError as exc:

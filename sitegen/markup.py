@@ -19,6 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 from sitegen.content import Document
 from sitegen.errors import SiteError
 from sitegen.images import SIZES, picture
+from sitegen.parallel import map_chunks
 from sitegen.urls import Urls
 from sitegen.vietnamese import slugify
 
@@ -214,29 +215,37 @@ def render_bodies(
     content_root: Path,
     doc_paths: Mapping,
     cache: MutableMapping[str, tuple[Rendered, list[SiteError]]] | None = None,
+    jobs: int = 1,
 ) -> tuple[dict[tuple[str, str, str], Rendered], list[SiteError]]:
     """HTML for every document body, keyed like doc_paths; `cache` (kept by serve) skips unchanged bodies."""
     doc_files = {d.file: doc_paths[(d.kind, d.stem, d.lang)] for d in documents}
-    converter = Converter(Links(urls, content_root, doc_files))
-    # What a body's HTML depends on besides its own text: other pages' addresses and the picture files.
-    context = (
-        repr((urls.href(""), sorted(doc_files.items()), _picture_files(content_root))) if cache is not None else ""
-    )
-    bodies, errors, used = {}, [], set()
-    for doc in documents:
-        if cache is None:
-            rendered, found = converter.convert(doc)
-        else:
-            key = hashlib.sha256(repr((doc.file, doc.body, doc.body_line, doc.cover, context)).encode()).hexdigest()
-            if key not in cache:
-                cache[key] = converter.convert(doc)
-            rendered, found = cache[key]
-            used.add(key)
+    links = Links(urls, content_root, doc_files)
+    if cache is None:
+        results = map_chunks(Converter, _convert_chunk, links, documents, jobs)
+    else:
+        # What a body's HTML depends on besides its own text: other pages' addresses and the picture files.
+        context = repr((urls.href(""), sorted(doc_files.items()), _picture_files(content_root)))
+        digest = hashlib.sha256(context.encode()).hexdigest()
+        keys = [_body_key(doc, digest) for doc in documents]
+        missing = [(key, doc) for key, doc in zip(keys, documents, strict=True) if key not in cache]
+        converted = map_chunks(Converter, _convert_chunk, links, [doc for _, doc in missing], jobs)
+        cache.update(zip((key for key, _ in missing), converted, strict=True))
+        for key in cache.keys() - set(keys):
+            del cache[key]
+        results = [cache[key] for key in keys]
+    bodies, errors = {}, []
+    for doc, (rendered, found) in zip(documents, results, strict=True):
         bodies[(doc.kind, doc.stem, doc.lang)] = rendered
         errors += found
-    for key in set(cache or ()) - used:
-        del cache[key]
     return bodies, errors
+
+
+def _body_key(doc: Document, context: str) -> str:
+    return hashlib.sha256(repr((doc.file, doc.body, doc.body_line, doc.cover, context)).encode()).hexdigest()
+
+
+def _convert_chunk(converter: Converter, documents: Sequence[Document]) -> list[tuple[Rendered, list[SiteError]]]:
+    return [converter.convert(doc) for doc in documents]
 
 
 def _picture_files(content_root: Path) -> list[tuple[str, int, int]]:

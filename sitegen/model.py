@@ -26,6 +26,8 @@ class BuildOptions:
     now: datetime
     drafts: bool = False
     future: bool = False
+    # processes for converting Markdown and rendering pages; the output is the same for any number
+    jobs: int = 1
 
 
 @dataclass(frozen=True)

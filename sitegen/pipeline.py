@@ -64,11 +64,11 @@ def render_site(
     extra_pages = record_pages(config, records, published_documents(documents, options))
     site, model_errors = assemble_site(config, documents, options, extra_pages)
     bodies, markup_errors = render_bodies(
-        site.documents, Urls(config), root / "content", site.doc_paths, markdown_cache
+        site.documents, Urls(config), root / "content", site.doc_paths, markdown_cache, options.jobs
     )
     raise_if_any(errors + record_errors + model_errors + markup_errors)
     assets = collect_assets(root)
-    files, template_errors = render_pages(site, bodies, assets)
+    files, template_errors = render_pages(site, bodies, assets, options.jobs)
     raise_if_any(template_errors)
     files.update(record_files(config, records))
     photos = [src for rendered in bodies.values() for src in (*rendered.images, rendered.cover) if src]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from sitegen.errors import SiteError
 from sitegen.images import SIZES
 from sitegen.markup import Rendered, excerpt
 from sitegen.model import Page, Site, tag_name
+from sitegen.parallel import map_chunks
 from sitegen.urls import Urls, output_file
 
 LAYOUTS = "layouts"
@@ -137,21 +138,33 @@ def _format_date(value: datetime, style: str, language: Any, tzinfo: Any) -> str
 
 
 def render_pages(
-    site: Site, bodies: Mapping[tuple, Rendered], assets: Assets
+    site: Site, bodies: Mapping[tuple, Rendered], assets: Assets, jobs: int = 1
 ) -> tuple[dict[str, bytes], list[SiteError]]:
     """Each page's output file name and bytes; template errors name the template and line."""
-    renderer = Renderer(site, bodies, assets)
     files: dict[str, bytes] = {}
     errors: dict[tuple, SiteError] = {}
-    for page in site.pages:
+    for name, result in map_chunks(_renderer, _render_chunk, (site, bodies, assets), site.pages, jobs):
+        if isinstance(result, SiteError):
+            errors.setdefault((result.file, result.line, result.message), result)
+        else:
+            files[name] = result
+    return files, list(errors.values())
+
+
+def _renderer(shared: tuple) -> Renderer:
+    return Renderer(*shared)
+
+
+def _render_chunk(renderer: Renderer, pages: Sequence[Page]) -> list[tuple[str, bytes | SiteError]]:
+    rendered: list[tuple[str, bytes | SiteError]] = []
+    for page in pages:
         try:
             text = renderer.env.get_template(page.template).render(renderer.context(page))
         except TemplateError as exc:
-            error = template_error(exc, page, site.config.root)
-            errors.setdefault((error.file, error.line, error.message), error)
+            rendered.append((page.path, template_error(exc, page, renderer.config.root)))
             continue
-        files[output_file(page.path)] = text.encode("utf-8")
-    return files, list(errors.values())
+        rendered.append((output_file(page.path), text.encode("utf-8")))
+    return rendered
 
 
 def template_error(exc: TemplateError, page: Page, root: Path) -> SiteError:

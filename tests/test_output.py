@@ -116,3 +116,19 @@ def run_cli(root, *args):
         env=env,
         cwd=root,
     )
+
+
+def test_a_template_error_in_a_parallel_build_still_names_the_template_and_line(site_root):
+    from conftest import NOW
+
+    from sitegen.model import BuildOptions
+    from sitegen.pipeline import build
+
+    page = site_root / "layouts/page.html"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "  <p>{{ doc.subtitle }}</p>")
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(site_root, BuildOptions(now=NOW, jobs=2), output=site_root / "public")
+    [error] = caught.value.errors
+    assert (error.file, error.line) == ("layouts/page.html", 4)

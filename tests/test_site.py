@@ -230,3 +230,17 @@ def test_tags_in_old_and_new_tone_placement_are_one_tag(site_root):
     build_site(site_root)
     page = read(site_root, "the/van-hoa/index.html")
     assert "Kiểu cũ" in page and "Kiểu mới" in page
+
+
+def test_a_parallel_build_gives_the_same_bytes_as_one_process(site_root, tmp_path):
+    from conftest import NOW
+
+    from sitegen.model import BuildOptions
+    from sitegen.pipeline import build
+
+    build(site_root, BuildOptions(now=NOW, jobs=1), output=tmp_path / "one")
+    build(site_root, BuildOptions(now=NOW, jobs=2), output=tmp_path / "two")
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert one == two
+    assert len(one) > 20
