@@ -10,8 +10,9 @@ from types import MappingProxyType
 from typing import Any
 
 from sitegen.config import Config
-from sitegen.errors import SiteError, display_path
+from sitegen.errors import SiteError
 from sitegen.fields import Fields, check_fields, split_front_matter
+from sitegen.parallel import map_chunks
 from sitegen.yamlfile import NOT_UTF8_HINT, LineMap, NotUtf8Error, parse_yaml, read_text
 
 KINDS = {"news": "news", "pages": "page"}
@@ -69,14 +70,17 @@ class _Source:
     body_line: int
 
 
-def load_documents(config: Config) -> tuple[tuple[Document, ...], list[SiteError]]:
+def load_documents(config: Config, jobs: int = 1) -> tuple[tuple[Document, ...], list[SiteError]]:
     """Every content file of every kind, with all errors found on the way."""
-    errors: list[SiteError] = []
-    sources = []
-    for folder, kind in KINDS.items():
-        for path in sorted((config.root / "content" / folder).glob("*.md")):
-            if not _is_editor_junk(path):
-                sources.append(_read_source(path, kind, config, errors))
+    paths = [
+        (path, kind)
+        for folder, kind in KINDS.items()
+        for path in sorted((config.root / "content" / folder).glob("*.md"))
+        if not _is_editor_junk(path)
+    ]
+    read = map_chunks(_same, _read_chunk, config, paths, jobs)
+    errors = [error for _, found in read for error in found]
+    sources = [source for source, _ in read]
     by_key = {(s.kind, s.stem, s.lang): s for s in sources if s}
     documents = []
     for source in by_key.values():
@@ -94,8 +98,20 @@ def _is_editor_junk(path: Path) -> bool:
     return path.name.startswith((".", "~", "_"))
 
 
+def _same(config: Config) -> Config:
+    return config
+
+
+def _read_chunk(config: Config, paths: list[tuple[Path, str]]) -> list[tuple[_Source | None, list[SiteError]]]:
+    read = []
+    for path, kind in paths:
+        errors: list[SiteError] = []
+        read.append((_read_source(path, kind, config, errors), errors))
+    return read
+
+
 def _read_source(path: Path, kind: str, config: Config, errors: list[SiteError]) -> _Source | None:
-    file = display_path(path, config.root)
+    file = path.relative_to(config.root).as_posix()  # the files were listed under root: no need to resolve
     parts = path.name[: -len(".md")].rsplit(".", 1)
     codes = config.language_codes
     if len(parts) != 2 or not parts[0]:

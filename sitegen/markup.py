@@ -21,9 +21,9 @@ from sitegen.errors import SiteError
 from sitegen.images import SIZES, picture
 from sitegen.parallel import map_chunks
 from sitegen.urls import Urls
-from sitegen.vietnamese import slugify
 
-EXTENSIONS = ("extra", "sane_lists", "toc")
+# Only what the board's content uses: each extension adds passes over every document.
+EXTENSIONS = ("tables", "attr_list", "footnotes", "sane_lists")
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -178,7 +178,6 @@ class Converter:
 
         self.md = markdown.Markdown(
             extensions=[*EXTENSIONS, _SiteExtension(factory)],
-            extension_configs={"toc": {"slugify": lambda value, _sep: slugify(value) or "muc"}},
             output_format="html",
         )
 

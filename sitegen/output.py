@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from sitegen.errors import SiteError, raise_if_any
 
@@ -55,37 +57,56 @@ def write_site(
     root: Path,
     files: Mapping[str, bytes],
     copies: Sequence[tuple[Path, str]],
-    before_swap: Callable[[Path], None] | None = None,
+    alongside: Callable[[Path], Alongside] | None = None,
 ) -> None:
-    """Write every file to a fresh folder, let before_swap add to it (the search index), then swap it in."""
+    """Write every file to a fresh folder while `alongside` adds to it (the search index), then swap it in."""
     raise_if_any(check_target(target, root))
     target = target.resolve()
     fresh = target.parent / f".{target.name}.building-{os.getpid()}"
     if fresh.exists():
         shutil.rmtree(fresh)
+    fresh.mkdir()
+    extra = None
     try:
+        extra = alongside(fresh) if alongside is not None else None
+        folders: set[Path] = set()
         for name, data in files.items():
-            path = _inside(fresh, name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            _parent_made(_inside(fresh, name), folders).write_bytes(data)
         for source, name in copies:
-            path = _inside(fresh, name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, path)
-        if before_swap is not None:
-            before_swap(fresh)
+            shutil.copyfile(source, _parent_made(_inside(fresh, name), folders))
+        if extra is not None:
+            extra.finish()
+            extra = None
         listing = sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
         (fresh / MANIFEST).write_text("\n".join(listing) + "\n", encoding="utf-8")
         _swap(fresh, target)
     finally:
+        if extra is not None:
+            extra.cancel()
         if fresh.exists():
             shutil.rmtree(fresh)
 
 
+class Alongside(Protocol):
+    """Work that fills part of the fresh folder while the pages are written (the search index)."""
+
+    def finish(self) -> None: ...
+
+    def cancel(self) -> None: ...
+
+
 def _inside(folder: Path, name: str) -> Path:
-    path = (folder / name).resolve()
-    if not path.is_relative_to(folder.resolve()):
+    # Names come from our own page paths; normpath (no file-system calls) is enough to refuse '..'.
+    relative = posixpath.normpath(name)
+    if relative.startswith(("../", "/")) or relative == "..":
         raise ValueError(f"refusing to write outside the output folder: {name}")
+    return folder / relative
+
+
+def _parent_made(path: Path, folders: set[Path]) -> Path:
+    if path.parent not in folders:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(path.parent)
     return path
 
 

@@ -20,7 +20,7 @@ from sitegen.output import check_target, write_site
 from sitegen.published import record_published
 from sitegen.recordload import load_records
 from sitegen.records import record_files, record_pages
-from sitegen.search import write_search_index
+from sitegen.search import SearchIndexing
 from sitegen.templates import render_pages
 from sitegen.urls import Urls
 
@@ -59,7 +59,7 @@ def render_site(
 ) -> SiteFiles:
     """Every stage but writing: load, validate, assemble, render; BuildError lists every problem found."""
     config = load_config(root, base_url=base_url, output=output)
-    documents, errors = load_documents(config)
+    documents, errors = load_documents(config, options.jobs)
     records, record_errors = load_records(config, documents)
     extra_pages = record_pages(config, records, published_documents(documents, options))
     site, model_errors = assemble_site(config, documents, options, extra_pages)
@@ -81,9 +81,9 @@ def build(root: Path, options: BuildOptions, output: Path | None = None, base_ur
     config = load_config(root, base_url=base_url, output=output)
     raise_if_any(check_target(config.output_dir, root))
     rendered = render_site(root, options, output, base_url)
-    # The search index is built inside the fresh folder, so a failed index publishes nothing.
-    index = partial(write_search_index, files=rendered.files)
-    write_site(config.output_dir, root, rendered.files, rendered.copies, before_swap=index)
+    # The search index is built into the fresh folder while the pages are written: a failed index publishes nothing.
+    index = partial(SearchIndexing, files=rendered.files)
+    write_site(config.output_dir, root, rendered.files, rendered.copies, alongside=index)
     if not (options.drafts or options.future):
         record_published(root, rendered.site)  # addresses now public; check reports if one later changes
     site = rendered.site

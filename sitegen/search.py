@@ -8,7 +8,9 @@ Pagefind only, the folded form of its words that contain đ. The published page 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -43,16 +45,15 @@ def search_records(files: Mapping[str, bytes]) -> tuple[SearchRecord, ...]:
 
     Addresses are relative to the site's root; the search script gives Pagefind the base path.
     """
-    records = []
-    for name in sorted(files):
-        if not name.endswith(".html"):
-            continue
-        html = files[name].decode("utf-8")
-        if BODY_ATTRIBUTE not in html:
-            continue
-        path = name.removesuffix("index.html")
-        records.append(SearchRecord("/" + path, with_folded_words(html)))
-    return tuple(records)
+    records = (search_record(name, files[name]) for name in sorted(files))
+    return tuple(record for record in records if record is not None)
+
+
+def search_record(name: str, data: bytes) -> SearchRecord | None:
+    """One output file as Pagefind should read it, or None when it is not a searchable page."""
+    if not name.endswith(".html") or BODY_ATTRIBUTE.encode() not in data:
+        return None
+    return SearchRecord("/" + name.removesuffix("index.html"), with_folded_words(data.decode("utf-8")))
 
 
 def body_text(html: str) -> str:
@@ -89,26 +90,70 @@ def with_folded_words(html: str) -> str:
     return html[: match.end()] + block + html[match.end() :]
 
 
+class SearchIndexing:
+    """Pagefind at work on a staged copy of the searchable pages, writing into the fresh output folder."""
+
+    def __init__(self, folder: Path, files: Mapping[str, bytes]):
+        program = _pagefind_program()
+        self.output = folder / INDEX_FOLDER
+        # In memory where the machine allows: Pagefind reads a folder far faster than it takes
+        # pages one by one through its API, and the staged copies are never published.
+        self.staging = Path(tempfile.mkdtemp(prefix="sitegen-search-", dir=_fast_temp_dir(files)))
+        try:
+            # One process, in sorted order: Pagefind's output follows the order the folder lists its files.
+            _stage_chunk((self.staging, files), sorted(name for name in files if name.endswith(".html")))
+            command = [str(program), "--site", str(self.staging), "--output-path", str(self.output), "--quiet"]
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except BaseException:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
+
+    def finish(self) -> None:
+        """Wait for Pagefind; a failure is a build error, and nothing gets published."""
+        try:
+            out, err = self.process.communicate()
+        finally:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        if self.process.returncode != 0:
+            lines = (err or out).decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            raise_if_any(
+                [SiteError(INDEX_FOLDER, f"the search index could not be built: {lines[0]}", None, _INSTALL_HINT)]
+            )
+        for unused in self.output.glob("pagefind-*ui*"):
+            unused.unlink()  # Pagefind's own UI; static/js/search.js talks to pagefind.js directly
+        _sort_entry(self.output / "pagefind-entry.json")
+
+    def cancel(self) -> None:
+        """Stop Pagefind when the build failed while it was working."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
 def write_search_index(folder: Path, files: Mapping[str, bytes]) -> None:
     """Index the searchable pages into folder/pagefind/, one index per language (from <html lang>)."""
-    program = _pagefind_program()
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as staging:
-        # Pagefind reads a folder far faster than it takes pages one by one through its API.
-        for record in search_records(files):
-            path = Path(staging, record.url.lstrip("/"), "index.html")
+    SearchIndexing(folder, files).finish()
+
+
+def _stage_chunk(shared: tuple[Path, Mapping[str, bytes]], names: list[str]) -> list[None]:
+    staging, files = shared
+    for name in names:
+        record = search_record(name, files[name])
+        if record is not None:
+            path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(record.html, encoding="utf-8")
-        output = folder / INDEX_FOLDER
-        command = [str(program), "--site", staging, "--output-path", str(output), "--quiet"]
-        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace")
-    if done.returncode != 0:
-        problem = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
-        raise_if_any(
-            [SiteError(INDEX_FOLDER, f"the search index could not be built: {problem[0]}", None, _INSTALL_HINT)]
-        )
-    for unused in output.glob("pagefind-*ui*"):
-        unused.unlink()  # Pagefind's own UI; static/js/search.js talks to pagefind.js directly
-    _sort_entry(output / "pagefind-entry.json")
+    return []
+
+
+def _fast_temp_dir(files: Mapping[str, bytes]) -> str | None:
+    # /dev/shm is memory on Linux; use it only when it has ample room for the staged pages.
+    shm = "/dev/shm"  # noqa: S108 - a private mkdtemp inside it
+    needed = 2 * sum(len(data) for name, data in files.items() if name.endswith(".html"))
+    if os.path.isdir(shm) and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > needed:
+        return shm
+    return None
 
 
 def _pagefind_program() -> Path:
