@@ -11,9 +11,9 @@ from typing import Any
 
 from sitegen.config import Config
 from sitegen.errors import SiteError
-from sitegen.fields import Fields, check_fields, split_front_matter
+from sitegen.fields import Fields, check_fields, read_markdown
 from sitegen.parallel import map_chunks
-from sitegen.yamlfile import NOT_UTF8_HINT, LineMap, NotUtf8Error, parse_yaml, read_text
+from sitegen.yamlfile import LineMap
 
 KINDS = {"news": "news", "pages": "page"}
 # What a translation takes from the default-language file when it does not set it.
@@ -130,24 +130,8 @@ def _read_source(path: Path, kind: str, config: Config, errors: list[SiteError])
             SiteError(file, f"unknown language '{lang}' in the file name", None, f"use one of: {', '.join(codes)}")
         )
         return None
-    try:
-        text = read_text(path)
-    except NotUtf8Error as exc:
-        errors.append(SiteError(file, "the file is not saved as UTF-8", exc.line, NOT_UTF8_HINT))
-        return None
-    split = split_front_matter(text, file)
-    if split.error:
-        errors.append(split.error)
-        return None
-    parsed = parse_yaml(split.front_matter, file, first_line=2)
-    errors.extend(parsed.errors)
-    if parsed.errors:
-        return None
-    meta = parsed.data if parsed.data is not None else LineMap()
-    if not isinstance(meta, LineMap):
-        errors.append(SiteError(file, "the front matter should be 'key: value' lines", 2, "start with title: ..."))
-        return None
-    return _Source(kind, stem, lang, file, meta, split.body, split.body_line)
+    read = read_markdown(path, file, errors)
+    return None if read is None else _Source(kind, stem, lang, file, read.meta, read.body, read.body_line)
 
 
 def _merged_fields(source: _Source, original: _Source | None) -> dict[str, tuple[Any, str, int | None]]:

@@ -6,11 +6,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sitegen.config import Config
 from sitegen.errors import SiteError, closest
 from sitegen.vietnamese import is_slug, slugify
+from sitegen.yamlfile import NOT_UTF8_HINT, LineMap, NotUtf8Error, parse_yaml, read_text
 
 FIELDS = ("title", "slug", "date", "summary", "author", "source", "tags", "units", "cover", "draft")
 COVER_FIELDS = ("src", "alt", "caption")
@@ -68,6 +70,39 @@ def split_front_matter(text: str, file: str) -> Split:
         body="\n".join(lines[end + 1 :]).strip("\n") + "\n",
         body_line=end + 2,
     )
+
+
+@dataclass(frozen=True)
+class MarkdownFile:
+    """A Markdown file with front matter, read and parsed: its fields (with lines) and its body."""
+
+    meta: LineMap
+    body: str
+    body_line: int
+
+
+def read_markdown(path: Path, file: str, errors: list[SiteError], first_field: str = "title") -> MarkdownFile | None:
+    """Read a Markdown file as editors save it and parse its front matter; None (and errors) when it can't be."""
+    try:
+        text = read_text(path)
+    except NotUtf8Error as exc:
+        errors.append(SiteError(file, "the file is not saved as UTF-8", exc.line, NOT_UTF8_HINT))
+        return None
+    split = split_front_matter(text, file)
+    if split.error:
+        errors.append(split.error)
+        return None
+    parsed = parse_yaml(split.front_matter, file, first_line=2)
+    errors.extend(parsed.errors)
+    if parsed.errors:
+        return None
+    meta = parsed.data if parsed.data is not None else LineMap()
+    if not isinstance(meta, LineMap):
+        errors.append(
+            SiteError(file, "the front matter should be 'key: value' lines", 2, f"start with {first_field}: ...")
+        )
+        return None
+    return MarkdownFile(meta, split.body, split.body_line)
 
 
 def check_fields(kind: str, file: str, fields: Mapping, config: Config, errors: list[SiteError]) -> Fields | None:

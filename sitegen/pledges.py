@@ -9,9 +9,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from sitegen.errors import SiteError, display_path
-from sitegen.fields import split_front_matter
+from sitegen.fields import read_markdown
 from sitegen.recordfields import Reader, duplicate_ids
-from sitegen.yamlfile import LineMap, parse_yaml, read_text
+from sitegen.yamlfile import LineMap
 
 PLEDGES_DIR = "content/pledges"
 # Only these may differ between languages; the rest is read from the default-language file.
@@ -94,19 +94,8 @@ def _read(path: Path, root: Path, languages: Sequence[str], errors: list[SiteErr
             SiteError(file, "the file name should be <year>.<language>.md", None, f"e.g. 2021.{languages[0]}.md")
         )
         return None
-    split = split_front_matter(read_text(path), file)
-    if split.error:
-        errors.append(split.error)
-        return None
-    parsed = parse_yaml(split.front_matter, file, first_line=2)
-    errors.extend(parsed.errors)
-    if parsed.errors:
-        return None
-    meta = parsed.data if isinstance(parsed.data, LineMap) else None
-    if meta is None:
-        errors.append(SiteError(file, "the front matter should be 'key: value' lines", 2, "start with year: ..."))
-        return None
-    return (stem, lang), (file, meta, split.body)
+    read = read_markdown(path, file, errors, first_field="year")
+    return None if read is None else ((stem, lang), (file, read.meta, read.body))
 
 
 def _make_pledge(stem: str, sources: Mapping, languages: Sequence[str], errors: list[SiteError]) -> Pledge | None:

@@ -187,3 +187,12 @@ def test_a_failed_records_check_leaves_the_previous_output_untouched(root):
     edit(root, Y2024, "max_points: 20", "max_points: 25")
     build_errors(root)
     assert (root / "public" / "ket-qua" / "2024" / "index.html").read_bytes() == before
+
+
+def test_a_pledge_saved_in_a_legacy_code_page_is_an_error_not_a_crash(site_root):
+    add_records(site_root)
+    path = site_root / "content/pledges/2024.vi.md"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1258", errors="replace"))
+    [error] = [e for e in build_errors(site_root) if e.file == "content/pledges/2024.vi.md"]
+    assert error.message == "the file is not saved as UTF-8"
+    assert error.line == 3
