@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -70,15 +70,29 @@ class _Source:
     body_line: int
 
 
-def load_documents(config: Config, jobs: int = 1) -> tuple[tuple[Document, ...], list[SiteError]]:
-    """Every content file of every kind, with all errors found on the way."""
+def load_documents(
+    config: Config, jobs: int = 1, cache: MutableMapping[Path, tuple] | None = None
+) -> tuple[tuple[Document, ...], list[SiteError]]:
+    """Every content file of every kind, with all errors found on the way.
+
+    With a cache (kept by serve), a file whose size and modification time are unchanged is not read again.
+    """
     paths = [
         (path, kind)
         for folder, kind in KINDS.items()
         for path in sorted((config.root / "content" / folder).glob("*.md"))
         if not _is_editor_junk(path)
     ]
-    read = map_chunks(_same, _read_chunk, config, paths, jobs)
+    if cache is None:
+        read = map_chunks(_same, _read_chunk, config, paths, jobs)
+    else:
+        stamps = {path: (stat.st_mtime_ns, stat.st_size) for path, _ in paths for stat in [path.stat()]}
+        stale = [(path, kind) for path, kind in paths if cache.get(path, (None,))[0] != stamps[path]]
+        for (path, _), result in zip(stale, map_chunks(_same, _read_chunk, config, stale, jobs), strict=True):
+            cache[path] = (stamps[path], result)
+        for path in cache.keys() - stamps.keys():
+            del cache[path]
+        read = [cache[path][1] for path, _ in paths]
     errors = [error for _, found in read for error in found]
     sources = [source for source, _ in read]
     by_key = {(s.kind, s.stem, s.lang): s for s in sources if s}

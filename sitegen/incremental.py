@@ -34,6 +34,10 @@ class Preview:
         self.errors: tuple[SiteError, ...] = ()
         # converted Markdown by content hash: an edit to one post converts that post only
         self.converted: dict = {}
+        # rendered pages by address, with a digest of their inputs: an edit re-renders only what shows it
+        self.pages: dict = {}
+        # content files as read and parsed, by path, with their size and modification time
+        self.sources: dict = {}
         # what the preview folder holds: bytes of rendered files, (source, mtime, size) of copies
         self._written: dict[str, object] = {}
         if self.output.exists():
@@ -44,7 +48,9 @@ class Preview:
         started = time.perf_counter()
         options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True)
         try:
-            rendered = render_site(self.root, options, self.output, self.base_url, self.converted)
+            rendered = render_site(
+                self.root, options, self.output, self.base_url, self.converted, self.pages, self.sources
+            )
         except BuildError as exc:
             self.errors = exc.errors
             return Outcome(self.errors, (), time.perf_counter() - started)

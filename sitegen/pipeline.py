@@ -56,10 +56,12 @@ def render_site(
     output: Path | None = None,
     base_url: str | None = None,
     markdown_cache: MutableMapping | None = None,
+    page_memo: MutableMapping | None = None,
+    source_cache: MutableMapping | None = None,
 ) -> SiteFiles:
     """Every stage but writing: load, validate, assemble, render; BuildError lists every problem found."""
     config = load_config(root, base_url=base_url, output=output)
-    documents, errors = load_documents(config, options.jobs)
+    documents, errors = load_documents(config, options.jobs, source_cache)
     records, record_errors = load_records(config, documents)
     extra_pages = record_pages(config, records, published_documents(documents, options))
     site, model_errors = assemble_site(config, documents, options, extra_pages)
@@ -68,7 +70,7 @@ def render_site(
     )
     raise_if_any(errors + record_errors + model_errors + markup_errors)
     assets = collect_assets(root)
-    files, template_errors = render_pages(site, bodies, assets, options.jobs)
+    files, template_errors = render_pages(site, bodies, assets, options.jobs, page_memo)
     raise_if_any(template_errors)
     files.update(record_files(config, records))
     photos = [src for rendered in bodies.values() for src in (*rendered.images, rendered.cover) if src]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,11 @@ from jinja2 import (
 from markupsafe import Markup
 
 from sitegen.assets import Assets
+from sitegen.content import Document
 from sitegen.errors import SiteError
 from sitegen.images import SIZES
 from sitegen.markup import Rendered, excerpt
-from sitegen.model import Page, Site, tag_name
+from sitegen.model import Entry, Page, Site, tag_name
 from sitegen.parallel import map_chunks
 from sitegen.urls import Urls, output_file
 
@@ -138,17 +140,64 @@ def _format_date(value: datetime, style: str, language: Any, tzinfo: Any) -> str
 
 
 def render_pages(
-    site: Site, bodies: Mapping[tuple, Rendered], assets: Assets, jobs: int = 1
+    site: Site,
+    bodies: Mapping[tuple, Rendered],
+    assets: Assets,
+    jobs: int = 1,
+    memo: MutableMapping[str, tuple[str, bytes]] | None = None,
 ) -> tuple[dict[str, bytes], list[SiteError]]:
-    """Each page's output file name and bytes; template errors name the template and line."""
+    """Each page's output file name and bytes; template errors name the template and line.
+
+    With a memo (kept by serve), a page whose inputs are unchanged since the last call is not
+    rendered again: an edit to one post re-renders that post and the lists, tags and feeds showing it.
+    """
+    prints = page_fingerprints(site, bodies, assets) if memo is not None else {}
+    todo = [page for page in site.pages if memo is None or memo.get(page.path, ("",))[0] != prints[page.path]]
     files: dict[str, bytes] = {}
     errors: dict[tuple, SiteError] = {}
-    for name, result in map_chunks(_renderer, _render_chunk, (site, bodies, assets), site.pages, jobs):
+    rendered = map_chunks(_renderer, _render_chunk, (site, bodies, assets), todo, jobs)
+    fresh = dict(zip((page.path for page in todo), rendered, strict=True))
+    for page in site.pages:
+        name, result = fresh[page.path] if page.path in fresh else (output_file(page.path), memo[page.path][1])
         if isinstance(result, SiteError):
             errors.setdefault((result.file, result.line, result.message), result)
-        else:
-            files[name] = result
+            continue
+        files[name] = result
+        if memo is not None:
+            memo[page.path] = (prints[page.path], result)
+    if memo is not None:
+        for path in memo.keys() - prints.keys():
+            del memo[path]
     return files, list(errors.values())
+
+
+def page_fingerprints(site: Site, bodies: Mapping[tuple, Rendered], assets: Assets) -> dict[str, str]:
+    """A digest of everything each page's output depends on, by page path."""
+    layouts = sorted((p.as_posix(), p.read_bytes()) for p in (site.config.root / LAYOUTS).rglob("*") if p.is_file())
+    common = repr((site.config, site.menus, sorted(assets.names.items()), sorted(assets.sizes.items()), layouts))
+    common_digest = hashlib.sha256(common.encode()).hexdigest()
+    prints = {}
+    for page in site.pages:
+        shown = [bodies[key] for key in _documents_shown(page.data)]
+        inputs = repr((common_digest, page, site.translations.get(page.key), shown))
+        prints[page.path] = hashlib.sha256(inputs.encode()).hexdigest()
+    return prints
+
+
+def _documents_shown(value: Any) -> list[tuple[str, str, str]]:
+    """Keys of the documents a page's data refers to (directly, or through list entries)."""
+    found = []
+    if isinstance(value, Document):
+        found.append((value.kind, value.stem, value.lang))
+    elif isinstance(value, Entry):
+        found.append((value.doc.kind, value.doc.stem, value.doc.lang))
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            found += _documents_shown(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            found += _documents_shown(item)
+    return found
 
 
 def _renderer(shared: tuple) -> Renderer:
