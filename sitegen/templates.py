@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import traceback
 from collections.abc import Mapping, MutableMapping, Sequence
@@ -175,29 +176,39 @@ def page_fingerprints(site: Site, bodies: Mapping[tuple, Rendered], assets: Asse
     """A digest of everything each page's output depends on, by page path."""
     layouts = sorted((p.as_posix(), p.read_bytes()) for p in (site.config.root / LAYOUTS).rglob("*") if p.is_file())
     common = repr((site.config, site.menus, sorted(assets.names.items()), sorted(assets.sizes.items()), layouts))
-    common_digest = hashlib.sha256(common.encode()).hexdigest()
+    # Each document once (its fields and converted body); pages then name documents by this digest.
+    documents = {
+        (d.kind, d.stem, d.lang): _digest(repr((_values(d), _values(bodies[(d.kind, d.stem, d.lang)]))))
+        for d in site.documents
+    }
     prints = {}
     for page in site.pages:
-        shown = [bodies[key] for key in _documents_shown(page.data)]
-        inputs = repr((common_digest, page, site.translations.get(page.key), shown))
-        prints[page.path] = hashlib.sha256(inputs.encode()).hexdigest()
+        fields = [getattr(page, f.name) for f in dataclasses.fields(page) if f.name != "data"]
+        inputs = (common, fields, _stable(page.data, documents), site.translations.get(page.key))
+        prints[page.path] = _digest(repr(inputs))
     return prints
 
 
-def _documents_shown(value: Any) -> list[tuple[str, str, str]]:
-    """Keys of the documents a page's data refers to (directly, or through list entries)."""
-    found = []
+def _values(record: Any) -> list:
+    # A dataclass's field values: their repr is much quicker than the dataclass's own.
+    return [getattr(record, field.name) for field in dataclasses.fields(record)]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _stable(value: Any, documents: Mapping[tuple, str]) -> Any:
+    """A page's data with every document replaced by its digest, for a quick and complete repr."""
     if isinstance(value, Document):
-        found.append((value.kind, value.stem, value.lang))
-    elif isinstance(value, Entry):
-        found.append((value.doc.kind, value.doc.stem, value.doc.lang))
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            found += _documents_shown(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            found += _documents_shown(item)
-    return found
+        return documents[(value.kind, value.stem, value.lang)]
+    if isinstance(value, Entry):
+        return (documents[(value.doc.kind, value.doc.stem, value.doc.lang)], value.path, value.fallback)
+    if isinstance(value, Mapping):
+        return [(key, _stable(item, documents)) for key, item in value.items()]
+    if isinstance(value, (list, tuple)):
+        return [_stable(item, documents) for item in value]
+    return value
 
 
 def _renderer(shared: tuple) -> Renderer:
