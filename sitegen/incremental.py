@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sitegen.errors import BuildError, SiteError
 from sitegen.model import BuildOptions
+from sitegen.parallel import default_jobs
 from sitegen.pipeline import render_site
 
 PREVIEW = Path(".cache") / "preview"
@@ -46,7 +47,9 @@ class Preview:
     def rebuild(self) -> Outcome:
         """Run the pipeline again and write only the files whose bytes changed; keep errors for the browser."""
         started = time.perf_counter()
-        options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True)
+        # Every core for the first build; after that an edit touches a few pages, not worth a fork.
+        jobs = 1 if self.pages else default_jobs()
+        options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True, jobs=jobs)
         try:
             rendered = render_site(
                 self.root, options, self.output, self.base_url, self.converted, self.pages, self.sources
