@@ -208,8 +208,8 @@ def test_a_sub_path_build_has_no_link_escaping_the_base_path(site_root):
 def test_building_twice_gives_byte_identical_output(site_root, tmp_path):
     build_site(site_root, output=tmp_path / "one")
     build_site(site_root, output=tmp_path / "two")
-    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
-    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    one = tree_bytes(tmp_path / "one")
+    two = tree_bytes(tmp_path / "two")
     assert one == two
     assert len(one) > 20
 
@@ -240,7 +240,12 @@ def test_a_parallel_build_gives_the_same_bytes_as_one_process(site_root, tmp_pat
 
     build(site_root, BuildOptions(now=NOW, jobs=1), output=tmp_path / "one")
     build(site_root, BuildOptions(now=NOW, jobs=2), output=tmp_path / "two")
-    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
-    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    one = tree_bytes(tmp_path / "one")
+    two = tree_bytes(tmp_path / "two")
     assert one == two
     assert len(one) > 20
+
+
+def tree_bytes(folder):
+    """Every file under a folder, by its relative path, with its bytes."""
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
