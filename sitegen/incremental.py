@@ -1,4 +1,4 @@
-"""What the preview keeps between rebuilds: converted Markdown and the files already in its folder."""
+"""What the preview keeps between rebuilds: files read, Markdown converted, pages rendered, files written."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from sitegen.errors import BuildError, SiteError
 from sitegen.model import BuildOptions
 from sitegen.parallel import default_jobs
-from sitegen.pipeline import render_site
+from sitegen.pipeline import Caches, render_site
 
 PREVIEW = Path(".cache") / "preview"
 
@@ -33,12 +33,8 @@ class Preview:
         self.output = root / PREVIEW
         self.base_url = base_url
         self.errors: tuple[SiteError, ...] = ()
-        # converted Markdown by content hash: an edit to one post converts that post only
-        self.converted: dict = {}
-        # rendered pages by address, with a digest of their inputs: an edit re-renders only what shows it
-        self.pages: dict = {}
-        # content files as read and parsed, by path, with their size and modification time
-        self.sources: dict = {}
+        # files read, Markdown converted and pages rendered: an edit to one post redoes that post's part only
+        self.caches = Caches.empty()
         # what the preview folder holds: bytes of rendered files, (source, mtime, size) of copies
         self._written: dict[str, object] = {}
         if self.output.exists():
@@ -48,12 +44,10 @@ class Preview:
         """Run the pipeline again and write only the files whose bytes changed; keep errors for the browser."""
         started = time.perf_counter()
         # Every core for the first build; after that an edit touches a few pages, not worth a fork.
-        jobs = 1 if self.pages else default_jobs()
+        jobs = 1 if self.caches.pages else default_jobs()
         options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True, jobs=jobs)
         try:
-            rendered = render_site(
-                self.root, options, self.output, self.base_url, self.converted, self.pages, self.sources
-            )
+            rendered = render_site(self.root, options, self.output, self.base_url, self.caches)
         except BuildError as exc:
             self.errors = exc.errors
             return Outcome(self.errors, (), time.perf_counter() - started)

@@ -50,27 +50,40 @@ class SiteFiles:
     copies: tuple[tuple[Path, str], ...]
 
 
+@dataclass(frozen=True)
+class Caches:
+    """What serve keeps between rebuilds, so that an edit redoes only what it affects (None: no cache)."""
+
+    sources: MutableMapping | None  # content files as read, by path, with their size and modification time
+    bodies: MutableMapping | None  # converted Markdown by a digest of what it depends on
+    pages: MutableMapping | None  # rendered pages by address, with a digest of their inputs
+
+    @classmethod
+    def empty(cls) -> Caches:
+        """Caches to fill, for a preview."""
+        return cls({}, {}, {})
+
+
 def render_site(
     root: Path,
     options: BuildOptions,
     output: Path | None = None,
     base_url: str | None = None,
-    markdown_cache: MutableMapping | None = None,
-    page_memo: MutableMapping | None = None,
-    source_cache: MutableMapping | None = None,
+    caches: Caches | None = None,
 ) -> SiteFiles:
     """Every stage but writing: load, validate, assemble, render; BuildError lists every problem found."""
+    caches = caches or Caches(None, None, None)
     config = load_config(root, base_url=base_url, output=output)
-    documents, errors = load_documents(config, options.jobs, source_cache)
+    documents, errors = load_documents(config, options.jobs, caches.sources)
     records, record_errors = load_records(config, documents)
     extra_pages = record_pages(config, records, published_documents(documents, options))
     site, model_errors = assemble_site(config, documents, options, extra_pages)
     bodies, markup_errors = render_bodies(
-        site.documents, Urls(config), root / "content", site.doc_paths, markdown_cache, options.jobs
+        site.documents, Urls(config), root / "content", site.doc_paths, caches.bodies, options.jobs
     )
     raise_if_any(errors + record_errors + model_errors + markup_errors)
     assets = collect_assets(root)
-    files, template_errors = render_pages(site, bodies, assets, options.jobs, page_memo)
+    files, template_errors = render_pages(site, bodies, assets, options.jobs, caches.pages)
     raise_if_any(template_errors)
     files.update(record_files(config, records))
     photos = [src for rendered in bodies.values() for src in (*rendered.images, rendered.cover) if src]

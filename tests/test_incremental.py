@@ -3,7 +3,7 @@
 from conftest import NOW
 
 from sitegen.model import BuildOptions
-from sitegen.pipeline import render_site
+from sitegen.pipeline import Caches, render_site
 
 POST = "tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html"
 ABOUT = "gioi-thieu/index.html"
@@ -11,7 +11,7 @@ NEWS = "tin-tuc/index.html"
 
 
 def render(root, memo):
-    return render_site(root, BuildOptions(now=NOW), page_memo=memo).files
+    return render_site(root, BuildOptions(now=NOW), caches=Caches(None, None, memo)).files
 
 
 def mark_as_kept(memo, *paths):

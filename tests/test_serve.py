@@ -169,12 +169,12 @@ def test_a_deleted_post_disappears_from_the_preview(site_root):
 def test_unchanged_posts_are_not_converted_again(site_root):
     preview = Preview(site_root, "http://127.0.0.1:8000/")
     preview.rebuild()
-    cached = dict(preview.converted)
+    cached = dict(preview.caches.bodies)
     edit_post(site_root, "Đoạn mở đầu", "Đoạn mới")
     preview.rebuild()
-    kept = set(cached) & set(preview.converted)
+    kept = set(cached) & set(preview.caches.bodies)
     assert len(kept) == len(cached) - 1
-    assert all(preview.converted[key] is cached[key] for key in kept)
+    assert all(preview.caches.bodies[key] is cached[key] for key in kept)
 
 
 def test_the_error_page_escapes_what_it_quotes():
