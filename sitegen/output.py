@@ -44,12 +44,21 @@ def check_target(target: Path, root: Path) -> list[SiteError]:
 
 
 def _foreign_files(target: Path) -> set[str]:
-    present = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
+    present = files_under(target)
     manifest = target / MANIFEST
     if not manifest.is_file():
         return present
     ours = set(manifest.read_text(encoding="utf-8").splitlines())
     return present - ours - {MANIFEST}
+
+
+def files_under(folder: Path) -> set[str]:
+    """Every file below a folder, as a path relative to it with '/' (os.walk: no stat per file)."""
+    found = set()
+    for directory, _, names in os.walk(folder):
+        prefix = Path(directory).relative_to(folder).as_posix()
+        found.update(name if prefix == "." else f"{prefix}/{name}" for name in names)
+    return found
 
 
 def write_site(
@@ -77,7 +86,7 @@ def write_site(
         if extra is not None:
             extra.finish()
             extra = None
-        listing = sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
+        listing = sorted(files_under(fresh))
         (fresh / MANIFEST).write_text("\n".join(listing) + "\n", encoding="utf-8")
         _swap(fresh, target)
     finally:
