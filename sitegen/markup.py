@@ -30,12 +30,13 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Rendered:
-    """A document's HTML, its cover and the images its body uses (paths under content/)."""
+    """A document's HTML, the start of its text, its cover and the images its body uses (paths under content/)."""
 
     html: str
     images: tuple[str, ...]
     cover: str | None = None
     cover_srcset: str = ""
+    excerpt: str = ""
 
 
 class Links:
@@ -190,7 +191,9 @@ class Converter:
         links = processor.links
         found = picture(links.content_root, cover) if cover and not _is_external(cover) else None
         srcset = found.srcset(links.urls.href) if found else ""
-        return Rendered(body_html, tuple(processor.images), cover, srcset), processor.errors
+        # The excerpt once here, not each time a list, tag page or feed shows the post.
+        rendered = Rendered(body_html, tuple(processor.images), cover, srcset, excerpt(body_html))
+        return rendered, processor.errors
 
     def _cover(self, doc: Document) -> str | None:
         if doc.cover is None:

@@ -27,7 +27,7 @@ from sitegen.assets import Assets
 from sitegen.content import Document
 from sitegen.errors import SiteError
 from sitegen.images import SIZES
-from sitegen.markup import Rendered, excerpt
+from sitegen.markup import Rendered
 from sitegen.model import Entry, Page, Site, tag_name
 from sitegen.parallel import map_chunks
 from sitegen.urls import Urls, output_file
@@ -83,7 +83,7 @@ class Renderer:
 
     def summary(self, doc: Any) -> str:
         """The document's summary, or the start of its text."""
-        return doc.summary or excerpt(self.bodies[(doc.kind, doc.stem, doc.lang)].html)
+        return doc.summary or self.bodies[(doc.kind, doc.stem, doc.lang)].excerpt
 
     def cover(self, doc: Any) -> dict[str, Any] | None:
         """The cover of a document with its address, size, alt text and caption."""

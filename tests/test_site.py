@@ -249,3 +249,10 @@ def test_a_parallel_build_gives_the_same_bytes_as_one_process(site_root, tmp_pat
 def tree_bytes(folder):
     """Every file under a folder, by its relative path, with its bytes."""
     return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_post_without_summary_is_described_by_the_start_of_its_text(site_root):
+    build_site(site_root)
+    assert '<meta name="description" content="Nội dung chưa được dịch.">' in read(site_root, VI_ONLY)
+    assert "Nội dung chưa được dịch." in read(site_root, "tin-tuc/index.html")
+    assert "<summary>Nội dung chưa được dịch.</summary>" in read(site_root, "feed.xml")
