@@ -1,0 +1,197 @@
+"""The progress line of a long build: shown on a terminal after a delay, never in CI logs or pipes."""
+
+import io
+
+from sitegen.progress import Progress
+
+TERMINAL_ENV = {"TERM": "xterm-256color"}
+
+
+class Terminal(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+class Pipe(io.StringIO):
+    """A text stream that says it is not a terminal (a pipe, a file, a CI log)."""
+
+    def isatty(self) -> bool:
+        return False
+
+
+class Clock:
+    """Time that moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def shown(stream: io.StringIO) -> str:
+    """What the terminal line shows now: the text after the last carriage return, trailing blanks removed."""
+    return stream.getvalue().rsplit("\r", 1)[-1].replace("\x1b[K", "").rstrip(" ")
+
+
+def long_build(progress: Progress, clock: Clock) -> None:
+    """Two stages, well past the delay, with many small advances."""
+    progress.stage("Reading content", 20000)
+    clock.now += 5
+    for _ in range(20000):
+        progress.advance()
+    progress.stage("Converting Markdown", 20000)
+    clock.now += 1
+    progress.advance(12000)
+
+
+def test_a_terminal_sees_stage_and_count_after_the_delay():
+    stream, clock = Terminal(), Clock()
+    progress = Progress(stream, stages=7, delay=1.5, clock=clock)
+    progress.stage("Reading content", 20000)
+    progress.stage("Converting Markdown", 20000)
+    progress.stage("Rendering pages", 20000)
+    clock.now += 2
+    progress.advance(12000)
+    assert stream.getvalue() == "\r[3/7] Rendering pages 12,000/20,000\x1b[K"
+
+
+def test_a_stage_without_a_total_shows_its_count_alone():
+    stream, clock = Terminal(), Clock()
+    progress = Progress(stream, stages=3, clock=clock)
+    clock.now += 2
+    progress.stage("Reading content", 20)
+    progress.stage("Copying files")
+    clock.now += 1
+    progress.advance(1234)
+    assert shown(stream) == "[2/3] Copying files 1,234"
+
+
+def test_without_a_number_of_stages_only_the_name_and_count_are_shown():
+    stream, clock = Terminal(), Clock()
+    progress = Progress(stream, clock=clock)
+    clock.now += 2
+    progress.stage("Rendering pages", 34)
+    assert shown(stream) == "Rendering pages 0/34"
+
+
+def test_nothing_is_shown_before_the_delay():
+    stream, clock = Terminal(), Clock()
+    progress = Progress(stream, stages=7, delay=1.5, clock=clock)
+    progress.stage("Reading content", 34)
+    progress.advance(34)
+    clock.now += 1.4
+    progress.stage("Rendering pages", 34)
+    progress.advance(34)
+    progress.done()
+    assert stream.getvalue() == ""
+
+
+def test_a_fast_build_with_the_default_delay_stays_silent():
+    stream = Terminal()
+    progress = Progress.for_terminal(stream, env=TERMINAL_ENV, stages=2)
+    progress.stage("Reading content", 34)
+    progress.advance(34)
+    progress.done()
+    assert stream.getvalue() == ""
+
+
+def test_a_terminal_outside_ci_shows_a_long_build():
+    stream, clock = Terminal(), Clock()
+    long_build(Progress.for_terminal(stream, env=TERMINAL_ENV, stages=7, clock=clock), clock)
+    assert shown(stream) == "[2/7] Converting Markdown 12,000/20,000"
+
+
+def test_ci_logs_stay_quiet_even_on_a_terminal():
+    stream, clock = Terminal(), Clock()
+    progress = Progress.for_terminal(stream, env={"CI": "true", "TERM": "xterm"}, stages=7, clock=clock)
+    long_build(progress, clock)
+    progress.done()
+    assert stream.getvalue() == ""
+
+
+def test_an_empty_ci_variable_does_not_count_as_ci():
+    stream, clock = Terminal(), Clock()
+    long_build(Progress.for_terminal(stream, env={"CI": "", "TERM": "xterm"}, clock=clock), clock)
+    assert "Converting Markdown" in stream.getvalue()
+
+
+def test_a_dumb_terminal_stays_quiet():
+    stream, clock = Terminal(), Clock()
+    long_build(Progress.for_terminal(stream, env={"TERM": "dumb"}, clock=clock), clock)
+    assert stream.getvalue() == ""
+
+
+def test_a_pipe_stays_quiet():
+    stream, clock = Pipe(), Clock()
+    progress = Progress.for_terminal(stream, env=TERMINAL_ENV, clock=clock)
+    long_build(progress, clock)
+    progress.done()
+    assert stream.getvalue() == ""
+
+
+def test_a_quiet_progress_prints_nothing_and_accepts_every_call():
+    progress = Progress.quiet()
+    progress.stage("Reading content", 3)
+    progress.advance(3)
+    progress.done()
+    progress.done()
+
+
+def test_redraws_are_throttled():
+    stream, clock = Terminal(), Clock()
+    progress = Progress(stream, stages=1, delay=1.5, clock=clock)
+    clock.now += 2
+    progress.stage("Converting Markdown", 20000)
+    for _ in range(20000):
+        progress.advance()
+        clock.now += 0.0001  # 20,000 advances over two seconds
+    draws = stream.getvalue().count("\r")
+    assert 15 <= draws <= 22
+    assert shown(stream).startswith("[1/1] Converting Markdown 19,")
+
+
+def test_a_new_stage_is_shown_at_once_even_within_the_throttle():
+    stream, clock = Terminal(), Clock()
+    progress = Progress(stream, stages=2, clock=clock)
+    clock.now += 2
+    progress.stage("Converting Markdown", 10)
+    progress.advance(10)
+    progress.stage("Rendering pages", 10)
+    assert shown(stream) == "[2/2] Rendering pages 0/10"
+
+
+def test_done_ends_the_line():
+    stream, clock = Terminal(), Clock()
+    progress = Progress(stream, stages=2, clock=clock)
+    clock.now += 2
+    progress.stage("Rendering pages", 10)
+    progress.done()
+    assert stream.getvalue().endswith("\r\x1b[K")
+    assert shown(stream) == ""
+    progress.advance(5)
+    progress.stage("Writing files")
+    assert stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_done_writes_nothing_when_nothing_was_shown():
+    stream = Terminal()
+    progress = Progress(stream, stages=2)
+    progress.stage("Rendering pages", 10)
+    progress.done()
+    assert stream.getvalue() == ""
+
+
+def test_without_ansi_a_shorter_line_is_cleared_with_spaces():
+    stream, clock = Terminal(), Clock()
+    progress = Progress(stream, clock=clock, ansi=False)
+    clock.now += 2
+    progress.stage("Converting Markdown", 20000)
+    progress.stage("Writing", 3)
+    assert "\x1b" not in stream.getvalue()
+    padding = len("Converting Markdown 0/20,000") - len("Writing 0/3")
+    assert stream.getvalue().endswith("\rWriting 0/3" + " " * padding)
+    progress.done()
+    assert stream.getvalue().endswith("\r" + " " * len("Writing 0/3") + "\r")
