@@ -11,6 +11,7 @@ from sitegen.errors import BuildError
 from sitegen.model import BuildOptions
 from sitegen.parallel import default_jobs
 from sitegen.pipeline import build
+from sitegen.progress import Progress
 
 
 def parser() -> argparse.ArgumentParser:
@@ -68,12 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "build":
         return _other_command(args, root)
     options = BuildOptions(now=datetime.now(UTC), drafts=args.drafts, future=args.future, jobs=max(1, args.jobs))
+    progress = Progress.for_terminal(stages=4)  # shown after a couple of seconds, on a terminal, never in CI
     try:
-        result = build(root, options, output=args.output, base_url=args.base_url)
+        result = build(root, options, output=args.output, base_url=args.base_url, progress=progress)
     except BuildError as exc:
+        progress.done()
         print(exc, file=sys.stderr)
         print("Nothing was published: the previous output is unchanged.", file=sys.stderr)
         return 1
+    finally:
+        progress.done()
     print(result.summary())
     return 0
 

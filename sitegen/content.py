@@ -13,6 +13,7 @@ from sitegen.config import Config
 from sitegen.errors import SiteError
 from sitegen.fields import Fields, check_fields, read_markdown
 from sitegen.parallel import map_chunks
+from sitegen.progress import Progress
 from sitegen.yamlfile import LineMap
 
 KINDS = {"news": "news", "pages": "page"}
@@ -71,7 +72,7 @@ class _Source:
 
 
 def load_documents(
-    config: Config, jobs: int = 1, cache: MutableMapping[Path, tuple] | None = None
+    config: Config, jobs: int = 1, cache: MutableMapping[Path, tuple] | None = None, progress: Progress | None = None
 ) -> tuple[tuple[Document, ...], list[SiteError]]:
     """Every content file of every kind, with all errors found on the way.
 
@@ -83,12 +84,16 @@ def load_documents(
         for path in sorted((config.root / "content" / folder).glob("*.md"))
         if not _is_editor_junk(path)
     ]
+    progress = progress or Progress.quiet()
     if cache is None:
-        read = map_chunks(_same, _read_chunk, config, paths, jobs)
+        progress.stage("Reading content", len(paths))
+        read = map_chunks(_same, _read_chunk, config, paths, jobs, progress.advance)
     else:
         stamps = {path: (stat.st_mtime_ns, stat.st_size) for path, _ in paths for stat in [path.stat()]}
         stale = [(path, kind) for path, kind in paths if cache.get(path, (None,))[0] != stamps[path]]
-        for (path, _), result in zip(stale, map_chunks(_same, _read_chunk, config, stale, jobs), strict=True):
+        progress.stage("Reading content", len(stale))
+        fresh = map_chunks(_same, _read_chunk, config, stale, jobs, progress.advance)
+        for (path, _), result in zip(stale, fresh, strict=True):
             cache[path] = (stamps[path], result)
         for path in cache.keys() - stamps.keys():
             del cache[path]

@@ -11,7 +11,7 @@ from pathlib import Path
 from sitegen.errors import BuildError, SiteError
 from sitegen.model import BuildOptions
 from sitegen.parallel import default_jobs
-from sitegen.pipeline import Caches, render_site
+from sitegen.pipeline import Caches, SiteFiles, render_site
 
 PREVIEW = Path(".cache") / "preview"
 
@@ -33,9 +33,9 @@ class Preview:
         self.output = root / PREVIEW
         self.base_url = base_url
         self.errors: tuple[SiteError, ...] = ()
-        # files read, Markdown converted and pages rendered: an edit to one post redoes that post's part only
+        # files read, Markdown converted, and the fingerprint of each page the folder holds
         self.caches = Caches.empty()
-        # what the preview folder holds: bytes of rendered files, (source, mtime, size) of copies
+        # what the preview folder holds besides pages: bytes of other rendered files, (source, mtime, size) of copies
         self._written: dict[str, object] = {}
         if self.output.exists():
             shutil.rmtree(self.output)  # a previous session's files; this folder is ours alone
@@ -44,7 +44,7 @@ class Preview:
         """Run the pipeline again and write only the files whose bytes changed; keep errors for the browser."""
         started = time.perf_counter()
         # Every core for the first build; after that an edit touches a few pages, not worth a fork.
-        jobs = 1 if self.caches.pages else default_jobs()
+        jobs = 1 if self.caches.prints else default_jobs()
         options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True, jobs=jobs)
         try:
             rendered = render_site(self.root, options, self.output, self.base_url, self.caches)
@@ -52,13 +52,15 @@ class Preview:
             self.errors = exc.errors
             return Outcome(self.errors, (), time.perf_counter() - started)
         self.errors = ()
-        changed = self._sync(rendered.files, rendered.copies)
+        changed = self._sync(rendered)
+        self.caches = Caches(self.caches.sources, self.caches.bodies, rendered.prints)
         return Outcome((), changed, time.perf_counter() - started)
 
-    def _sync(self, files, copies) -> tuple[str, ...]:
-        wanted: dict[str, object] = dict(files)
+    def _sync(self, rendered: SiteFiles) -> tuple[str, ...]:
+        wanted: dict[str, object] = dict(rendered.files)
+        wanted.update((name, self._written[name]) for name in rendered.kept)  # unchanged pages, as written
         sources = {}
-        for source, name in copies:
+        for source, name in rendered.copies:
             stat = source.stat()
             wanted[name] = (str(source), stat.st_mtime_ns, stat.st_size)
             sources[name] = source

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import posixpath
 import re
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, SubElement
 
@@ -18,8 +20,10 @@ from markdown.treeprocessors import Treeprocessor
 
 from sitegen.content import Document
 from sitegen.errors import SiteError
+from sitegen.generator import GENERATOR
 from sitegen.images import SIZES, picture
 from sitegen.parallel import map_chunks
+from sitegen.progress import Progress
 from sitegen.urls import Urls
 
 # Only what the board's content uses: each extension adds passes over every document.
@@ -211,39 +215,111 @@ class Converter:
         return found
 
 
+class BodyStore(Protocol):
+    """Converted bodies by key: a dict for one process (serve, check), a file kept between builds."""
+
+    def missing(self, keys: Iterable[str]) -> list[str]: ...
+
+    def add(self, converted: Mapping[str, tuple[Rendered, list[SiteError]]]) -> None: ...
+
+    def outline(self, keys: Iterable[str]) -> dict[str, tuple[tuple[str, ...], str | None, list[SiteError]]]: ...
+
+    def rendered(self, key: str) -> Rendered: ...
+
+    def retain(self, keys: set[str]) -> None: ...
+
+
+class MemoryBodies(dict):
+    """A BodyStore in this process's memory."""
+
+    def missing(self, keys: Iterable[str]) -> list[str]:
+        return [key for key in keys if key not in self]
+
+    def add(self, converted: Mapping[str, tuple[Rendered, list[SiteError]]]) -> None:
+        self.update(converted)
+
+    def outline(self, keys: Iterable[str]) -> dict[str, tuple[tuple[str, ...], str | None, list[SiteError]]]:
+        return {key: (self[key][0].images, self[key][0].cover, self[key][1]) for key in keys}
+
+    def rendered(self, key: str) -> Rendered:
+        return self[key][0]
+
+    def retain(self, keys: set[str]) -> None:
+        for key in self.keys() - keys:
+            del self[key]
+
+
+class Bodies(Mapping):
+    """Each document's converted body by (kind, stem, lang), fetched from the store when a page needs it."""
+
+    def __init__(self, keys: Mapping[tuple, str], store: BodyStore, fresh: Mapping[str, Rendered]):
+        self.keys_by_doc = keys
+        self.store = store
+        self.fresh = fresh  # converted in this build: kept in memory, the store need not be read back
+
+    def __getitem__(self, doc: tuple) -> Rendered:
+        key = self.keys_by_doc[doc]
+        found = self.fresh.get(key)
+        return found if found is not None else self.store.rendered(key)
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.keys_by_doc)
+
+    def __len__(self) -> int:
+        return len(self.keys_by_doc)
+
+
+@dataclass(frozen=True)
+class ConvertedBodies:
+    """Every body of the site, the photos they show, and the problems found in their links and images."""
+
+    bodies: Bodies
+    photos: tuple[str, ...]
+    errors: list[SiteError]
+
+
+def body_keys(documents: Sequence[Document], urls: Urls, content_root: Path, doc_paths: Mapping) -> dict[tuple, str]:
+    """A digest per document of everything its HTML depends on: its text, other pages' addresses, the pictures."""
+    doc_files = sorted((d.file, doc_paths[(d.kind, d.stem, d.lang)]) for d in documents)
+    context = repr((GENERATOR, urls.href(""), doc_files, _picture_files(content_root)))
+    digest = hashlib.sha256(context.encode()).hexdigest()
+    return {(d.kind, d.stem, d.lang): _body_key(d, digest) for d in documents}
+
+
 def render_bodies(
     documents: Sequence[Document],
     urls: Urls,
     content_root: Path,
     doc_paths: Mapping,
-    cache: MutableMapping[str, tuple[Rendered, list[SiteError]]] | None = None,
+    keys: Mapping[tuple, str],
+    store: BodyStore,
     jobs: int = 1,
-) -> tuple[dict[tuple[str, str, str], Rendered], list[SiteError]]:
-    """HTML for every document body, keyed like doc_paths; `cache` (kept by serve) skips unchanged bodies."""
+    progress: Progress | None = None,
+) -> ConvertedBodies:
+    """Convert the bodies the store lacks (on every core), keep them there, and drop what no document uses."""
     doc_files = {d.file: doc_paths[(d.kind, d.stem, d.lang)] for d in documents}
     links = Links(urls, content_root, doc_files)
-    if cache is None:
-        results = map_chunks(Converter, _convert_chunk, links, documents, jobs)
-    else:
-        # What a body's HTML depends on besides its own text: other pages' addresses and the picture files.
-        context = repr((urls.href(""), sorted(doc_files.items()), _picture_files(content_root)))
-        digest = hashlib.sha256(context.encode()).hexdigest()
-        keys = [_body_key(doc, digest) for doc in documents]
-        missing = [(key, doc) for key, doc in zip(keys, documents, strict=True) if key not in cache]
-        converted = map_chunks(Converter, _convert_chunk, links, [doc for _, doc in missing], jobs)
-        cache.update(zip((key for key, _ in missing), converted, strict=True))
-        for key in cache.keys() - set(keys):
-            del cache[key]
-        results = [cache[key] for key in keys]
-    bodies, errors = {}, []
-    for doc, (rendered, found) in zip(documents, results, strict=True):
-        bodies[(doc.kind, doc.stem, doc.lang)] = rendered
+    needed = set(store.missing(dict.fromkeys(keys.values())))
+    todo = {keys[(d.kind, d.stem, d.lang)]: d for d in documents if keys[(d.kind, d.stem, d.lang)] in needed}
+    progress = progress or Progress.quiet()
+    progress.stage("Converting Markdown", len(todo))
+    converted = map_chunks(Converter, _convert_chunk, links, list(todo.values()), jobs, progress.advance)
+    fresh = dict(zip(todo, converted, strict=True))
+    store.add(fresh)
+    store.retain(set(keys.values()))
+    outline = store.outline(keys.values())
+    photos, errors = [], []
+    for key in keys.values():
+        images, cover, found = outline[key]
+        photos += [*images, *([cover] if cover else [])]
         errors += found
-    return bodies, errors
+    bodies = Bodies(keys, store, {key: rendered for key, (rendered, _) in fresh.items()})
+    return ConvertedBodies(bodies, tuple(photos), errors)
 
 
 def _body_key(doc: Document, context: str) -> str:
-    return hashlib.sha256(repr((doc.file, doc.body, doc.body_line, doc.cover, context)).encode()).hexdigest()
+    head = repr((doc.file, doc.body_line, doc.cover, context)).encode()
+    return hashlib.sha256(head + b"\0" + doc.body.encode()).hexdigest()
 
 
 def _convert_chunk(converter: Converter, documents: Sequence[Document]) -> list[tuple[Rendered, list[SiteError]]]:
@@ -251,11 +327,14 @@ def _convert_chunk(converter: Converter, documents: Sequence[Document]) -> list[
 
 
 def _picture_files(content_root: Path) -> list[tuple[str, int, int]]:
-    return sorted(
-        (p.relative_to(content_root).as_posix(), p.stat().st_mtime_ns, p.stat().st_size)
-        for p in content_root.rglob("*")
-        if p.is_file() and p.suffix.lower() != ".md"
-    )
+    found = []
+    for directory, _, names in os.walk(content_root):
+        for name in names:
+            if not name.lower().endswith(".md"):
+                path = Path(directory, name)
+                stat = path.stat()
+                found.append((path.relative_to(content_root).as_posix(), stat.st_mtime_ns, stat.st_size))
+    return sorted(found)
 
 
 def excerpt(body_html: str, limit: int = 160) -> str:

@@ -1,21 +1,30 @@
-"""Stage 6: write into a fresh folder beside the target, then swap it in; never touch what isn't ours."""
+"""Stage 6: write the output; never touch what isn't ours.
+
+A first build writes into a fresh folder beside the target, then swaps it in. Later builds update
+the folder in place, once everything is rendered and the search index is made: they write the
+files whose bytes changed and remove the files no longer produced, all of them ours (listed in the
+manifest and unchanged since we wrote them).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from sitegen.errors import SiteError, raise_if_any
+from sitegen.search import INDEX_FOLDER
 
 MANIFEST = ".sitegen-manifest"
 
 
-def check_target(target: Path, root: Path) -> list[SiteError]:
-    """Reasons the output folder must not be written, if any."""
+def check_target(target: Path, root: Path, walk: bool = True) -> list[SiteError]:
+    """Reasons the output folder must not be written, if any (walk=False: the caller has checked its files)."""
     target, root = target.resolve(), root.resolve()
     hint = "choose an output folder of its own, e.g. --output public"
     protected = [root, *(root / name for name in ("content", "layouts", "static", "tests", "sitegen", ".git"))]
@@ -29,18 +38,10 @@ def check_target(target: Path, root: Path) -> list[SiteError]:
         return []
     if not target.is_dir():
         return [SiteError(str(target), "the output path is a file, not a folder", None, hint)]
+    if not walk:
+        return []
     foreign = sorted(_foreign_files(target))
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-        return [
-            SiteError(
-                str(target),
-                f"the output folder holds files the generator did not write: {shown}",
-                None,
-                "move them into static/ (they will be copied on every build) or choose another --output",
-            )
-        ]
-    return []
+    return [_foreign_error(target, foreign)] if foreign else []
 
 
 def _foreign_files(target: Path) -> set[str]:
@@ -127,3 +128,201 @@ def _swap(fresh: Path, target: Path) -> None:
     target.rename(old)
     fresh.rename(target)
     shutil.rmtree(old)
+
+
+@dataclass(frozen=True)
+class OutputState:
+    """What an output folder held after our last write: each file's stamp and digest, each folder's stamp."""
+
+    files: Mapping[str, tuple[int, int, str]]  # name -> (mtime_ns, size, digest of the bytes or the source)
+    folders: Mapping[str, int]  # folder ('' for the output's root) -> mtime_ns
+    manifest: str  # digest of the manifest we wrote
+
+
+def file_digest(data: bytes) -> str:
+    """What says whether a file's bytes changed."""
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def copy_digest(source: Path) -> str:
+    """What says whether a copied file changed: its source's path, size and modification time."""
+    stat = source.stat()
+    return f"{source}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def record_output(target: Path, digests: Mapping[str, str]) -> OutputState:
+    """Stamp every file and folder of the output as just written; digests by name ('' where unknown)."""
+    target = target.resolve()
+    files = {}
+    base = f"{target}{os.sep}"
+    for name in _read_manifest(target):
+        stat = os.stat(base + name)
+        files[name] = (stat.st_mtime_ns, stat.st_size, digests.get(name, ""))
+    return OutputState(files, _folder_stamps(target, files), _manifest_digest(target))
+
+
+def changed_since(target: Path, state: OutputState) -> tuple[set[str], list[SiteError]] | None:
+    """Our files changed or removed since `state` was recorded (to write again), and any file added
+    by someone else; None when the folder is not as we left it (another build wrote it: write all)."""
+    target = target.resolve()
+    if not target.is_dir() or _manifest_digest(target) != state.manifest:
+        return None
+    base = f"{target}{os.sep}"
+    changed = set()
+    for name, (mtime, size, _) in state.files.items():
+        try:
+            stat = os.stat(base + name)  # strings, not Paths: tens of thousands of files
+        except OSError:
+            changed.add(name)
+            continue
+        if stat.st_mtime_ns != mtime or stat.st_size != size:
+            changed.add(name)
+    # A folder's stamp moves when an entry is added or removed: only those folders are listed again.
+    known = set(state.files) | set(state.folders) | {MANIFEST}
+    foreign = []
+    for folder, mtime in state.folders.items():
+        path = base + folder
+        try:
+            if os.stat(path).st_mtime_ns == mtime:
+                continue
+            entries = os.listdir(path)
+        except OSError:
+            continue
+        foreign += [f"{folder}/{entry}".lstrip("/") for entry in entries]
+    foreign = sorted(name for name in foreign if name not in known)
+    return changed, [_foreign_error(target, foreign)] if foreign else []
+
+
+def update_site(
+    target: Path,
+    state: OutputState,
+    changed: set[str],
+    files: Mapping[str, bytes],
+    kept: Iterable[str],
+    copies: Sequence[tuple[Path, str]],
+    index: Path | None,
+) -> OutputState:
+    """Bring an output folder we wrote up to date in place: write what differs, remove what is gone.
+
+    `changed` are our files altered since `state`; `kept` are pages known to be current; `index` is a
+    new search index folder to put in place of the old one (None: the old one stays).
+    """
+    target = target.resolve()
+    old = state.files
+    index_names = {name for name in old if name.startswith(_INDEX_PREFIX)}
+    digests = {name: file_digest(data) for name, data in files.items()}
+    digests.update((name, copy_digest(source)) for source, name in copies)
+    new_index = {f"{_INDEX_PREFIX}{name}" for name in files_under(index)} if index is not None else index_names
+    wanted = set(digests) | set(kept) | new_index
+    unknown = [name for name in digests if name not in old and (target / name).exists()]
+    raise_if_any([_foreign_error(target, sorted(unknown))] if unknown else [])
+    # Listed before they are written: if writing stops half-way, every file there is still known as ours.
+    _write_manifest(target, wanted | set(old))
+    sources = {name: source for source, name in copies}
+    written = set()
+    folders: set[Path] = set()
+    for name, digest in digests.items():
+        if name in old and name not in changed and old[name][2] == digest:
+            continue
+        path = _parent_made(_inside(target, name), folders)
+        if name in sources:
+            shutil.copyfile(sources[name], path)
+        else:
+            path.write_bytes(files[name])
+        written.add(name)
+    gone = [name for name in old if name not in wanted and (index is None or name not in index_names)]
+    for name in gone:
+        _inside(target, name).unlink(missing_ok=True)
+    if index is not None:
+        _replace_folder(index, target / _INDEX_PREFIX.rstrip("/"))
+    _remove_empty_parents(target, gone)
+    _write_manifest(target, wanted)
+    stamps = {}
+    base = f"{target}{os.sep}"
+    for name in wanted:
+        if name in written or name not in old or name in changed or index is not None and name in new_index:
+            stat = os.stat(base + name)
+            stamps[name] = (stat.st_mtime_ns, stat.st_size, digests.get(name, ""))
+        else:
+            stamps[name] = old[name]
+    return OutputState(stamps, _folder_stamps(target, stamps), _manifest_digest(target))
+
+
+_INDEX_PREFIX = f"{INDEX_FOLDER}/"
+
+
+class Published(Mapping):
+    """The site's files by name: those rendered this time from memory, the others read from the output."""
+
+    def __init__(self, target: Path, files: Mapping[str, bytes], kept: Iterable[str]):
+        self.target = target
+        self.files = files
+        self.names = sorted({*files, *kept})
+
+    def __getitem__(self, name: str) -> bytes:
+        found = self.files.get(name)
+        return found if found is not None else (self.target / name).read_bytes()
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def _write_manifest(target: Path, names: Iterable[str]) -> None:
+    data = ("\n".join(sorted(names)) + "\n").encode("utf-8")
+    path = target / MANIFEST
+    if not path.is_file() or path.read_bytes() != data:
+        path.write_bytes(data)
+
+
+def _read_manifest(target: Path) -> list[str]:
+    return [line for line in (target / MANIFEST).read_text(encoding="utf-8").splitlines() if line]
+
+
+def _manifest_digest(target: Path) -> str:
+    try:
+        return file_digest((target / MANIFEST).read_bytes())
+    except OSError:
+        return ""
+
+
+def _folder_stamps(target: Path, files: Iterable[str]) -> dict[str, int]:
+    folders = {""}
+    for name in files:
+        parent = posixpath.dirname(name)
+        while parent not in folders:
+            folders.add(parent)
+            parent = posixpath.dirname(parent)
+    base = f"{target}{os.sep}"
+    return {folder: os.stat(base + folder).st_mtime_ns for folder in folders}
+
+
+def _foreign_error(target: Path, foreign: Sequence[str]) -> SiteError:
+    shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    return SiteError(
+        str(target),
+        f"the output folder holds files the generator did not write: {shown}",
+        None,
+        "move them into static/ (they will be copied on every build) or choose another --output",
+    )
+
+
+def _replace_folder(new: Path, old: Path) -> None:
+    retired = old.with_name(f".{old.name}.old-{os.getpid()}")
+    if old.exists():
+        old.rename(retired)
+    new.rename(old)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _remove_empty_parents(target: Path, removed: Iterable[str]) -> None:
+    # Only folders emptied by removing our own files; a folder holding anything else stays.
+    for folder in sorted({posixpath.dirname(name) for name in removed}, key=len, reverse=True):
+        while folder:
+            try:
+                (target / folder).rmdir()
+            except OSError:
+                break
+            folder = posixpath.dirname(folder)

@@ -31,26 +31,43 @@ def map_chunks(
     shared: Any,
     items: Sequence[Item],
     jobs: int,
+    advance: Callable[[int], None] | None = None,
 ) -> list[Result]:
     """work(prepare(shared), chunk) over contiguous chunks of items, results in the items' order.
 
     prepare runs once per process (a template environment, a Markdown converter). Everything runs
     in this process when jobs is 1 or where processes cannot be forked (Windows), and the result is
-    the same whichever way it was made.
+    the same whichever way it was made. `advance` is told how many items each finished chunk held.
     """
+    advance = advance or _ignore
     if jobs < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return work(prepare(shared), items)
+        state, results = prepare(shared), []
+        for start in range(0, len(items), _STEP):
+            results += work(state, items[start : start + _STEP])
+            advance(len(items[start : start + _STEP]))
+        return results
     global _inherited
     _inherited = (prepare, work, shared, items)
-    size = -(-len(items) // (jobs * 4))
+    size = min(_STEP, -(-len(items) // (jobs * 4)))
     # Workers get index ranges: the items themselves are inherited, never pickled.
     chunks = [(start, start + size) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
+    results = []
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_prepare) as pool:
-            return [result for chunk in pool.map(_run_chunk, chunks) for result in chunk]
+            for chunk in pool.map(_run_chunk, chunks):
+                results += chunk
+                advance(len(chunk))
+        return results
     finally:
         _inherited = None
+
+
+_STEP = 500  # items per chunk: small enough for a live count, large enough to cost nothing
+
+
+def _ignore(_count: int) -> None:
+    pass
 
 
 def _prepare() -> None:

@@ -2,27 +2,54 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 from sitegen.assets import collect_assets
+from sitegen.buildstate import (
+    CACHE,
+    BuildState,
+    SqliteBodies,
+    discard_state,
+    input_digest,
+    load_sources,
+    load_state,
+    save_sources,
+    save_state,
+    sources_file,
+    state_file,
+)
 from sitegen.config import Config, load_config
 from sitegen.content import load_documents
 from sitegen.errors import raise_if_any
 from sitegen.images import resized_copies
-from sitegen.markup import render_bodies
+from sitegen.markup import BodyStore, MemoryBodies, body_keys, render_bodies
 from sitegen.model import BuildOptions, Site, assemble_site, published_documents
-from sitegen.output import check_target, write_site
+from sitegen.output import (
+    OutputState,
+    Published,
+    changed_since,
+    check_target,
+    copy_digest,
+    file_digest,
+    record_output,
+    update_site,
+    write_site,
+)
+from sitegen.progress import Progress
 from sitegen.published import record_published
 from sitegen.recordload import load_records
 from sitegen.records import record_files, record_pages
-from sitegen.search import SearchIndexing
+from sitegen.search import INDEX_FOLDER, SearchIndexing, is_searchable
 from sitegen.templates import render_pages
-from sitegen.urls import Urls
+from sitegen.urls import Urls, output_file
 
 
 @dataclass(frozen=True)
@@ -42,26 +69,34 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class SiteFiles:
-    """A site rendered in memory: each file's bytes and the files copied as they are."""
+    """A site rendered in memory: the files made this time, those the output already holds, the copies."""
 
     config: Config
     site: Site
-    files: Mapping[str, bytes]
+    files: Mapping[str, bytes]  # output name -> bytes, for the pages rendered this time and record downloads
+    kept: frozenset[str]  # pages whose inputs are unchanged since the output was written
+    prints: Mapping[str, str]  # each page's fingerprint, to keep for the next build
     copies: tuple[tuple[Path, str], ...]
+    due: datetime | None  # the first post date after the build's time (None: nothing scheduled, or --future)
 
 
 @dataclass(frozen=True)
 class Caches:
-    """What serve keeps between rebuilds, so that an edit redoes only what it affects (None: no cache)."""
+    """What is kept between builds, so that a change redoes only what it affects.
 
-    sources: MutableMapping | None  # content files as read, by path, with their size and modification time
-    bodies: MutableMapping | None  # converted Markdown by a digest of what it depends on
-    pages: MutableMapping | None  # rendered pages by address, with a digest of their inputs
+    sources: content files as read, by path, with their size and modification time;
+    bodies: converted Markdown by a digest of what it depends on;
+    prints: the fingerprint of each page as the output folder holds it (empty: render every page).
+    """
+
+    sources: MutableMapping
+    bodies: BodyStore
+    prints: Mapping[str, str]
 
     @classmethod
     def empty(cls) -> Caches:
-        """Caches to fill, for a preview."""
-        return cls({}, {}, {})
+        """Caches in memory, filled by the first build."""
+        return cls({}, MemoryBodies(), {})
 
 
 def render_site(
@@ -70,42 +105,105 @@ def render_site(
     output: Path | None = None,
     base_url: str | None = None,
     caches: Caches | None = None,
+    progress: Progress | None = None,
 ) -> SiteFiles:
     """Every stage but writing: load, validate, assemble, render; BuildError lists every problem found."""
-    caches = caches or Caches(None, None, None)
+    caches = caches or Caches.empty()
     config = load_config(root, base_url=base_url, output=output)
-    documents, errors = load_documents(config, options.jobs, caches.sources)
+    documents, errors = load_documents(config, options.jobs, caches.sources, progress)
     records, record_errors = load_records(config, documents)
     extra_pages = record_pages(config, records, published_documents(documents, options))
     site, model_errors = assemble_site(config, documents, options, extra_pages)
-    bodies, markup_errors = render_bodies(
-        site.documents, Urls(config), root / "content", site.doc_paths, caches.bodies, options.jobs
+    urls, content = Urls(config), root / "content"
+    keys = body_keys(site.documents, urls, content, site.doc_paths)
+    converted = render_bodies(
+        site.documents, urls, content, site.doc_paths, keys, caches.bodies, options.jobs, progress
     )
-    raise_if_any(errors + record_errors + model_errors + markup_errors)
+    raise_if_any(errors + record_errors + model_errors + converted.errors)
     assets = collect_assets(root)
-    files, template_errors = render_pages(site, bodies, assets, options.jobs, caches.pages)
-    raise_if_any(template_errors)
-    files.update(record_files(config, records))
-    photos = [src for rendered in bodies.values() for src in (*rendered.images, rendered.cover) if src]
-    return SiteFiles(config, site, files, assets.copies + resized_copies(root, photos))
+    pages = render_pages(site, converted.bodies, assets, keys, options.jobs, caches.prints, progress)
+    raise_if_any(pages.errors)
+    files = {**pages.files, **record_files(config, records)}
+    copies = assets.copies + resized_copies(root, converted.photos)
+    later = [d.date for d in documents if d.date is not None and d.date > options.now]
+    due = None if options.future or not later else min(later)
+    return SiteFiles(config, site, files, pages.kept, pages.prints, copies, due)
 
 
-def build(root: Path, options: BuildOptions, output: Path | None = None, base_url: str | None = None) -> BuildResult:
-    """Gather and check everything, then write it all at once; a failed build leaves the output untouched."""
+def build(
+    root: Path,
+    options: BuildOptions,
+    output: Path | None = None,
+    base_url: str | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Gather and check everything, then write what changed; a failed build leaves the output untouched.
+
+    What the last build into the same folder left in .cache/build is reused: unchanged files are not
+    read again, unchanged Markdown not converted again, unchanged pages not rendered or written again,
+    and the search index is made again only when a searchable page changed. The output is the same
+    bytes either way.
+    """
     started = time.perf_counter()
     config = load_config(root, base_url=base_url, output=output)
-    raise_if_any(check_target(config.output_dir, root))
-    rendered = render_site(root, options, output, base_url)
-    # The search index is built into the fresh folder while the pages are written: a failed index publishes nothing.
-    index = partial(SearchIndexing, files=rendered.files)
-    write_site(config.output_dir, root, rendered.files, rendered.copies, alongside=index)
-    if not (options.drafts or options.future):
-        record_published(root, rendered.site)  # addresses now public; check reports if one later changes
+    target, saved = config.output_dir, state_file(config, options)
+    state = load_state(saved)
+    found = changed_since(target, state.output) if state.output else None
+    raise_if_any(check_target(target, root, walk=found is None))
+    changed: set[str] = set()
+    inputs = input_digest(root)
+    if found is not None and state.is_current(inputs, options.now, found[0]) and not found[1]:
+        # Nothing a build reads has changed, nothing scheduled has come due, the output is as we left it.
+        pages, files = state.summary
+        return BuildResult(target, dict(pages), files, time.perf_counter() - started)
+    if found is None:
+        state = BuildState()  # the output is written afresh
+    else:
+        changed, foreign = found
+        raise_if_any(foreign)
+        state.prints = {path: p for path, p in state.prints.items() if output_file(path) not in changed}
+    sources = load_sources(sources_file(config), config)
+    stamps = {path: stamp for path, (stamp, _) in sources.items()}
+    bodies = SqliteBodies(root / CACHE / "bodies.sqlite")
+    rendered = render_site(root, options, output, base_url, Caches(sources, bodies, state.prints), progress)
+    if {path: stamp for path, (stamp, _) in sources.items()} != stamps:
+        save_sources(sources_file(config), config, sources)
+    searchable = {name: file_digest(data) for name, data in rendered.files.items() if is_searchable(name, data)}
+    searchable.update((name, state.searchable[name]) for name in rendered.kept if name in state.searchable)
+    if progress is not None:
+        progress.stage("Writing files and the search index")
+    discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
+    if state.output is None:
+        # The search index is built into the fresh folder while the pages are written.
+        index = partial(SearchIndexing, files=rendered.files)
+        write_site(target, root, rendered.files, rendered.copies, alongside=index)
+        digests = {name: file_digest(data) for name, data in rendered.files.items()}
+        digests.update((name, copy_digest(source)) for source, name in rendered.copies)
+        written = record_output(target, digests)
+    else:
+        reindex = searchable != state.searchable or any(name.startswith(f"{INDEX_FOLDER}/") for name in changed)
+        written = _update(target, state.output, changed, rendered, reindex)
     site = rendered.site
     html_pages = Counter(p.lang for p in site.pages if p.template.endswith(".html"))
-    return BuildResult(
-        output=config.output_dir,
-        pages_per_language={lang: html_pages[lang] for lang in config.language_codes},
-        files=len(rendered.files) + len(rendered.copies),
-        seconds=time.perf_counter() - started,
-    )
+    pages = {lang: html_pages[lang] for lang in config.language_codes}
+    files = len(rendered.files) + len(rendered.kept) + len(rendered.copies)
+    summary = (tuple(pages.items()), files)
+    save_state(saved, BuildState(dict(rendered.prints), searchable, written, inputs, rendered.due, summary))
+    if not (options.drafts or options.future):
+        record_published(root, rendered.site)  # addresses now public; check reports if one later changes
+    return BuildResult(target, pages, files, time.perf_counter() - started)
+
+
+def _update(target: Path, previous: OutputState, changed: set[str], rendered: SiteFiles, reindex: bool) -> OutputState:
+    # The new search index is made beside the output first: if Pagefind fails, nothing has been touched.
+    if not reindex:
+        return update_site(target, previous, changed, rendered.files, rendered.kept, rendered.copies, None)
+    staging = target.resolve().parent / f".{target.name}.index-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        SearchIndexing(staging, Published(target, rendered.files, rendered.kept)).finish()
+        index = staging / INDEX_FOLDER
+        return update_site(target, previous, changed, rendered.files, rendered.kept, rendered.copies, index)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

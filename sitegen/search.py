@@ -49,9 +49,14 @@ def search_records(files: Mapping[str, bytes]) -> tuple[SearchRecord, ...]:
     return tuple(record for record in records if record is not None)
 
 
+def is_searchable(name: str, data: bytes) -> bool:
+    """Whether an output file is a page the search index holds."""
+    return name.endswith(".html") and BODY_ATTRIBUTE.encode() in data
+
+
 def search_record(name: str, data: bytes) -> SearchRecord | None:
     """One output file as Pagefind should read it, or None when it is not a searchable page."""
-    if not name.endswith(".html") or BODY_ATTRIBUTE.encode() not in data:
+    if not is_searchable(name, data):
         return None
     return SearchRecord("/" + name.removesuffix("index.html"), with_folded_words(data.decode("utf-8")))
 

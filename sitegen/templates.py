@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import traceback
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,12 @@ from markupsafe import Markup
 from sitegen.assets import Assets
 from sitegen.content import Document
 from sitegen.errors import SiteError
+from sitegen.generator import GENERATOR
 from sitegen.images import SIZES
 from sitegen.markup import Rendered
 from sitegen.model import Entry, Page, Site, tag_name
 from sitegen.parallel import map_chunks
+from sitegen.progress import Progress
 from sitegen.urls import Urls, output_file
 
 LAYOUTS = "layouts"
@@ -140,58 +143,70 @@ def _format_date(value: datetime, style: str, language: Any, tzinfo: Any) -> str
     return format_datetime(value, pattern, tzinfo=tzinfo, locale=language.locale)
 
 
+@dataclass(frozen=True)
+class RenderedPages:
+    """Pages rendered this time (output name -> bytes), those whose output is already current, and
+    every page's fingerprint for the next build."""
+
+    files: dict[str, bytes]
+    kept: frozenset[str]
+    prints: dict[str, str]
+    errors: list[SiteError]
+
+
 def render_pages(
     site: Site,
     bodies: Mapping[tuple, Rendered],
     assets: Assets,
+    body_keys: Mapping[tuple, str],
     jobs: int = 1,
-    memo: MutableMapping[str, tuple[str, bytes]] | None = None,
-) -> tuple[dict[str, bytes], list[SiteError]]:
-    """Each page's output file name and bytes; template errors name the template and line.
+    current: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> RenderedPages:
+    """Render every page whose fingerprint differs from `current` (what the output holds); errors name
+    the template and line.
 
-    With a memo (kept by serve), a page whose inputs are unchanged since the last call is not
-    rendered again: an edit to one post re-renders that post and the lists, tags and feeds showing it.
+    An edit to one post re-renders that post and the lists, tags and feeds that show it; with
+    nothing changed, nothing is rendered.
     """
-    prints = page_fingerprints(site, bodies, assets) if memo is not None else {}
-    todo = [page for page in site.pages if memo is None or memo.get(page.path, ("",))[0] != prints[page.path]]
+    current = current or {}
+    prints = page_fingerprints(site, body_keys, assets)
+    todo = [page for page in site.pages if current.get(page.path) != prints[page.path]]
+    kept = frozenset(output_file(page.path) for page in site.pages if current.get(page.path) == prints[page.path])
     files: dict[str, bytes] = {}
     errors: dict[tuple, SiteError] = {}
-    rendered = map_chunks(_renderer, _render_chunk, (site, bodies, assets), todo, jobs)
-    fresh = dict(zip((page.path for page in todo), rendered, strict=True))
-    for page in site.pages:
-        name, result = fresh[page.path] if page.path in fresh else (output_file(page.path), memo[page.path][1])
+    progress = progress or Progress.quiet()
+    progress.stage("Rendering pages", len(todo))
+    for name, result in map_chunks(_renderer, _render_chunk, (site, bodies, assets), todo, jobs, progress.advance):
         if isinstance(result, SiteError):
             errors.setdefault((result.file, result.line, result.message), result)
-            continue
-        files[name] = result
-        if memo is not None:
-            memo[page.path] = (prints[page.path], result)
-    if memo is not None:
-        for path in memo.keys() - prints.keys():
-            del memo[path]
-    return files, list(errors.values())
+        else:
+            files[name] = result
+    return RenderedPages(files, kept, prints, list(errors.values()))
 
 
-def page_fingerprints(site: Site, bodies: Mapping[tuple, Rendered], assets: Assets) -> dict[str, str]:
+def page_fingerprints(site: Site, body_keys: Mapping[tuple, str], assets: Assets) -> dict[str, str]:
     """A digest of everything each page's output depends on, by page path."""
     layouts = sorted((p.as_posix(), p.read_bytes()) for p in (site.config.root / LAYOUTS).rglob("*") if p.is_file())
-    common = repr((site.config, site.menus, sorted(assets.names.items()), sorted(assets.sizes.items()), layouts))
-    # Each document once (its fields and converted body); pages then name documents by this digest.
+    common = repr((GENERATOR, site.config, site.menus, sorted(assets.names.items()), sorted(assets.sizes.items())))
+    common = _digest(common + repr(layouts))
+    # Each document once (its fields and its body's key); pages then name documents by this digest.
     documents = {
-        (d.kind, d.stem, d.lang): _digest(repr((_values(d), _values(bodies[(d.kind, d.stem, d.lang)]))))
+        key: _digest(repr(([getattr(d, name) for name in _DOCUMENT_FIELDS], body_keys[key])))
         for d in site.documents
+        for key in [(d.kind, d.stem, d.lang)]
     }
     prints = {}
     for page in site.pages:
-        fields = [getattr(page, f.name) for f in dataclasses.fields(page) if f.name != "data"]
+        fields = [getattr(page, name) for name in _PAGE_FIELDS]
         inputs = (common, fields, _stable(page.data, documents), site.translations.get(page.key))
         prints[page.path] = _digest(repr(inputs))
     return prints
 
 
-def _values(record: Any) -> list:
-    # A dataclass's field values: their repr is much quicker than the dataclass's own.
-    return [getattr(record, field.name) for field in dataclasses.fields(record)]
+# Field values' repr is much quicker than a dataclass's own; a body is covered by its key.
+_DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "body")
+_PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Page) if f.name != "data")
 
 
 def _digest(text: str) -> str:

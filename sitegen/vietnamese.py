@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,6 +25,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).lower()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # tags and slugs repeat across thousands of posts
 def slugify(text: str) -> str:
     """A URL slug: diacritics removed, đ to d, words joined by '-', cut at a word boundary."""
     slug = _NON_SLUG.sub("-", fold(text)).strip("-")

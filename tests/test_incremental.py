@@ -1,4 +1,4 @@
-"""Serve's page memo: after an edit, only the pages whose inputs changed are rendered again."""
+"""Page fingerprints: after an edit, only the pages whose inputs changed are rendered again."""
 
 from conftest import NOW
 
@@ -10,56 +10,59 @@ ABOUT = "gioi-thieu/index.html"
 NEWS = "tin-tuc/index.html"
 
 
-def render(root, memo):
-    return render_site(root, BuildOptions(now=NOW), caches=Caches(None, None, memo)).files
+def render(root, caches):
+    rendered = render_site(root, BuildOptions(now=NOW), caches=caches)
+    caches = Caches(caches.sources, caches.bodies, rendered.prints)  # as if the output were written
+    return rendered, caches
 
 
-def mark_as_kept(memo, *paths):
-    # A page that is not rendered again keeps these bytes, so the next result shows what was reused.
-    for path in paths:
-        key = path.removesuffix("index.html")
-        memo[key] = (memo[key][0], b"kept")
+def edit(root, name, old, new):
+    path = root / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
 def test_an_edit_to_one_post_renders_that_post_again_but_not_unrelated_pages(site_root):
-    memo = {}
-    render(site_root, memo)
-    mark_as_kept(memo, POST, ABOUT)
-    post = site_root / "content/news/hoi-nghi.vi.md"
-    post.write_text(post.read_text(encoding="utf-8").replace("Đoạn mở đầu", "Đoạn mở đầu đã sửa"), encoding="utf-8")
-    files = render(site_root, memo)
-    assert "Đoạn mở đầu đã sửa" in files[POST].decode()
-    assert files[ABOUT] == b"kept"
+    _, caches = render(site_root, Caches.empty())
+    edit(site_root, "content/news/hoi-nghi.vi.md", "Đoạn mở đầu", "Đoạn mở đầu đã sửa")
+    rendered, _ = render(site_root, caches)
+    assert "Đoạn mở đầu đã sửa" in rendered.files[POST].decode()
+    assert ABOUT in rendered.kept and ABOUT not in rendered.files
 
 
 def test_a_new_title_reaches_the_lists_that_show_the_post(site_root):
-    memo = {}
-    render(site_root, memo)
-    mark_as_kept(memo, NEWS, ABOUT)
-    post = site_root / "content/news/hoi-nghi.vi.md"
-    text = post.read_text(encoding="utf-8").replace('title: "Hội nghị thi đua năm 2021"', 'title: "Hội nghị mới"')
-    post.write_text(text.replace("summary:", "slug: hoi-nghi-thi-dua-nam-2021\nsummary:"), encoding="utf-8")
-    files = render(site_root, memo)
-    assert "Hội nghị mới" in files[NEWS].decode()
-    assert files[ABOUT] == b"kept"
+    _, caches = render(site_root, Caches.empty())
+    post = "content/news/hoi-nghi.vi.md"
+    edit(site_root, post, 'title: "Hội nghị thi đua năm 2021"', 'title: "Hội nghị mới"')
+    edit(site_root, post, "summary:", "slug: hoi-nghi-thi-dua-nam-2021\nsummary:")
+    rendered, _ = render(site_root, caches)
+    assert "Hội nghị mới" in rendered.files[NEWS].decode()
+    assert ABOUT in rendered.kept
 
 
 def test_a_template_change_renders_every_page_again(site_root):
-    memo = {}
-    render(site_root, memo)
-    mark_as_kept(memo, ABOUT)
-    base = site_root / "layouts/base.html"
-    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- đổi -->\n</body>"), encoding="utf-8")
-    files = render(site_root, memo)
-    assert "<!-- đổi -->" in files[ABOUT].decode()
+    first, caches = render(site_root, Caches.empty())
+    edit(site_root, "layouts/base.html", "</body>", "<!-- đổi -->\n</body>")
+    rendered, _ = render(site_root, caches)
+    assert "<!-- đổi -->" in rendered.files[ABOUT].decode()
+    assert rendered.kept == frozenset()
+    assert rendered.files.keys() == first.files.keys()
 
 
-def test_pages_rendered_with_a_memo_match_a_fresh_render(site_root):
-    memo = {}
-    render(site_root, memo)
-    post = site_root / "content/news/chi-tieng-viet.vi.md"
-    post.write_text(post.read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
-    assert render(site_root, memo) == render(site_root, None)
+def test_nothing_is_rendered_again_when_nothing_changed(site_root):
+    first, caches = render(site_root, Caches.empty())
+    again, _ = render(site_root, caches)
+    pages = {name for name in first.files if name.endswith((".html", ".xml", ".txt"))}
+    assert pages <= again.kept
+    assert not pages & again.files.keys()
+
+
+def test_pages_rendered_after_an_edit_match_a_fresh_render(site_root):
+    _, caches = render(site_root, Caches.empty())
+    edit(site_root, "content/news/chi-tieng-viet.vi.md", "The bloc.", "The bloc.\n\nThêm một câu.")
+    rendered, _ = render(site_root, caches)
+    fresh, _ = render(site_root, Caches.empty())
+    assert rendered.files.items() <= fresh.files.items()
+    assert rendered.kept == fresh.files.keys() - rendered.files.keys()
 
 
 def test_the_source_cache_reads_only_changed_files_and_notices_removed_ones(site_root):

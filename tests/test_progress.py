@@ -195,3 +195,26 @@ def test_without_ansi_a_shorter_line_is_cleared_with_spaces():
     assert stream.getvalue().endswith("\rWriting 0/3" + " " * padding)
     progress.done()
     assert stream.getvalue().endswith("\r" + " " * len("Writing 0/3") + "\r")
+
+
+def test_a_real_build_reports_each_stage_with_its_count(site_root):
+    from conftest import build_site
+
+    terminal = Terminal()
+    build_site(site_root, progress=Progress(terminal, stages=4, delay=0, interval=0))
+    log = terminal.getvalue()
+    for stage in ("Reading content", "Converting Markdown", "Rendering pages", "Writing files"):
+        assert stage in log
+    assert "[3/4] Rendering pages" in log
+    assert "/8" in log  # the content files read, out of their total
+
+
+def test_a_cached_rebuild_counts_only_the_work_left(site_root):
+    from conftest import build_site
+
+    build_site(site_root)
+    post = site_root / "content/news/hoi-nghi.vi.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nThêm.\n", encoding="utf-8")
+    terminal = Terminal()
+    build_site(site_root, progress=Progress(terminal, stages=4, delay=0, interval=0))
+    assert "Reading content 1/1" in terminal.getvalue()

@@ -66,16 +66,39 @@ def test_a_second_build_over_the_index_is_allowed(site_root):
 
 def test_a_failed_index_publishes_nothing_and_leaves_the_previous_site(site_root, monkeypatch):
     build_site(site_root)
-    before = read(site_root, "index.html")
+    before = {name: read(site_root, name) for name in ("index.html", POST)}
     set_config(site_root, home_posts=1)
+    post = site_root / "content/news/hoi-nghi.vi.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nMột đoạn mới cần tìm.\n", encoding="utf-8")
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site_root / "no-such-pagefind"))
     with pytest.raises(BuildError) as error:
         build_site(site_root)
     message = str(error.value)
     assert "Pagefind program was not found" in message
     assert "pip install" in message
-    assert read(site_root, "index.html") == before
-    assert not list(site_root.glob(".public.building-*"))
+    assert {name: read(site_root, name) for name in before} == before
+    assert not list(site_root.glob(".public.*"))
+
+
+def test_a_failed_index_on_a_first_build_creates_no_output(site_root, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site_root / "no-such-pagefind"))
+    with pytest.raises(BuildError):
+        build_site(site_root)
+    assert not (site_root / "public").exists()
+    assert not list(site_root.glob(".public.*"))
+
+
+def test_the_index_is_made_again_only_when_a_searchable_page_changed(site_root):
+    build_site(site_root)
+    index = site_root / "public/pagefind/pagefind-entry.json"
+    first = index.stat().st_mtime_ns
+    set_config(site_root, home_posts=1)  # the home page lists posts but is not searched
+    build_site(site_root)
+    assert index.stat().st_mtime_ns == first
+    post = site_root / "content/news/hoi-nghi.vi.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nMột đoạn mới cần tìm.\n", encoding="utf-8")
+    build_site(site_root)
+    assert index.stat().st_mtime_ns != first
 
 
 def test_the_search_page_exists_in_both_languages_and_works_without_javascript(site_root):

@@ -1,0 +1,186 @@
+"""What a build keeps in .cache/build between runs, so that the next one redoes only what changed.
+
+- bodies.sqlite: converted Markdown by a digest of what it depends on, read one body at a time;
+- <digest>.pickle, one per output folder and set of options: the content files as read (with their
+  size and modification time), each page's fingerprint, and what the output folder holds.
+
+Everything is keyed by the generator's own digest, so a new version never reuses an older one's work.
+A missing, unreadable or outdated cache only means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sitegen.config import Config
+from sitegen.errors import SiteError
+from sitegen.generator import GENERATOR
+from sitegen.markup import Rendered
+from sitegen.model import BuildOptions
+from sitegen.output import OutputState
+
+CACHE = Path(".cache") / "build"
+INPUTS = ("site.yaml", "content", "layouts", "static")
+
+
+@dataclass
+class BuildState:
+    """The last successful build into one output folder: filled by that build, checked by the next."""
+
+    prints: dict[str, str] = field(default_factory=dict)  # page path -> fingerprint of the page as written
+    searchable: dict[str, str] = field(default_factory=dict)  # searchable output file -> digest of its bytes
+    output: OutputState | None = None  # None: nothing written yet, the next build writes every file
+    inputs: str = ""  # digest of every input file's name, size and modification time
+    due: datetime | None = None  # the next post date after that build: from then on, the site changes
+    summary: tuple = ()  # pages per language and files, for the one-line summary
+
+    def is_current(self, inputs: str, now: datetime, changed: set[str]) -> bool:
+        """Whether the output is still what a build now would write: same inputs, same time window, untouched."""
+        in_time = self.due is None or now < self.due
+        return self.output is not None and self.inputs == inputs and in_time and not changed
+
+
+def input_digest(root: Path) -> str:
+    """A digest of the name, size and modification time of every file a build reads, and of the generator."""
+    digest = hashlib.sha256(GENERATOR.encode())
+    for top in INPUTS:
+        start = root / top
+        if start.is_file():
+            stat = start.stat()
+            digest.update(f"{top}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+            continue
+        for folder, subfolders, names in os.walk(start):
+            subfolders.sort()
+            for name in sorted(names):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+    return digest.hexdigest()
+
+
+def state_file(config: Config, options: BuildOptions) -> Path:
+    """Where the state of builds into this output folder with these options is kept."""
+    key = repr((GENERATOR, str(config.output_dir.resolve()), config.base_url, options.drafts, options.future))
+    return config.root / CACHE / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.pickle"
+
+
+def sources_file(config: Config) -> Path:
+    """Where the content files as read are kept (they do not depend on the output or the options)."""
+    return config.root / CACHE / "sources.pickle"
+
+
+def load_state(path: Path) -> BuildState:
+    """The state saved by the last build, or an empty one (a full build) when there is none to trust."""
+    state = _load(path)
+    return state if isinstance(state, BuildState) else BuildState()
+
+
+def load_sources(path: Path, config: Config) -> dict:
+    """The content files as the last build read them, by path: (size and modification time, what was read)."""
+    found = _load(path)
+    if not isinstance(found, tuple) or len(found) != 2 or found[0] != _sources_key(config):
+        return {}
+    return found[1]
+
+
+def save_state(path: Path, state: BuildState) -> None:
+    """Replace the saved state at once: a build stopped half-way leaves the previous state or none."""
+    _save(path, state)
+
+
+def save_sources(path: Path, config: Config, sources: dict) -> None:
+    """Keep the content files as read for the next build."""
+    _save(path, (_sources_key(config), sources))
+
+
+def _sources_key(config: Config) -> str:
+    # Reading a file depends on the generator, the project's folder and its languages.
+    return repr((GENERATOR, str(config.root), config.language_codes))
+
+
+def _load(path: Path) -> object:
+    try:
+        with path.open("rb") as stream:
+            return pickle.load(stream)  # noqa: S301 - our own file in the project's .cache folder
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+
+
+def _save(path: Path, value: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    with partial.open("wb") as stream:
+        pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
+
+
+def discard_state(path: Path) -> None:
+    """Forget the saved state (the output is about to change under it)."""
+    path.unlink(missing_ok=True)
+
+
+class SqliteBodies:
+    """Converted bodies in a SQLite file: looked up one at a time as the pages showing them are rendered."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def _db(self) -> sqlite3.Connection:
+        if self._pid != os.getpid():  # a forked worker opens a connection of its own
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._connection = self._open()
+            except sqlite3.DatabaseError:
+                self.path.unlink(missing_ok=True)  # a damaged cache file of ours: start it again
+                self._connection = self._open()
+            self._pid = os.getpid()
+        return self._connection
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=60)
+        connection.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, outline BLOB, rendered BLOB)")
+        return connection
+
+    def missing(self, keys: Iterable[str]) -> list[str]:
+        present = {key for (key,) in self._db().execute("SELECT key FROM bodies")}
+        return [key for key in keys if key not in present]
+
+    def add(self, converted: Mapping[str, tuple[Rendered, list[SiteError]]]) -> None:
+        rows = (
+            (key, _dumps((rendered.images, rendered.cover, errors)), _dumps(rendered))
+            for key, (rendered, errors) in converted.items()
+        )
+        with self._db() as db:
+            db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
+
+    def outline(self, keys: Iterable[str]) -> dict[str, tuple[tuple[str, ...], str | None, list[SiteError]]]:
+        wanted = set(keys)
+        rows = self._db().execute("SELECT key, outline FROM bodies")
+        return {key: pickle.loads(outline) for key, outline in rows if key in wanted}  # noqa: S301 - our cache
+
+    def rendered(self, key: str) -> Rendered:
+        (data,) = self._db().execute("SELECT rendered FROM bodies WHERE key = ?", (key,)).fetchone()
+        return pickle.loads(data)  # noqa: S301 - our own cache file
+
+    def retain(self, keys: set[str]) -> None:
+        db = self._db()
+        (count,) = db.execute("SELECT count(*) FROM bodies").fetchone()
+        if count <= len(keys):
+            return
+        with db:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+            db.execute("DELETE FROM kept")
+            db.executemany("INSERT INTO kept VALUES (?)", ((key,) for key in keys))
+            db.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM kept)")
+
+
+def _dumps(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -1,0 +1,146 @@
+"""A build reuses what the last one left in .cache/build, and its output is the same bytes as a cold build."""
+
+import shutil
+from datetime import timedelta
+
+import pytest
+from conftest import NOW, build_site, set_config, write
+from test_site import tree_bytes
+
+from sitegen.buildstate import CACHE
+
+POST = "content/news/hoi-nghi.vi.md"
+
+
+def cold_build(root, tmp_path, now=NOW, **options):
+    """The same project copied without its output or cache, built from nothing."""
+    copy = tmp_path / "cold"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("public", ".cache", ".public.*"))
+    build_site(copy, now=now, **options)
+    return tree_bytes(copy / "public")
+
+
+def stamps(folder):
+    return {p.relative_to(folder): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def edit(root, name, old, new):
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(site_root):
+    build_site(site_root)
+    before = stamps(site_root / "public")
+    build_site(site_root)
+    assert stamps(site_root / "public") == before
+
+
+def test_the_cache_is_kept_in_the_projects_cache_folder(site_root):
+    build_site(site_root)
+    kept = {p.name for p in (site_root / CACHE).iterdir()}
+    assert "bodies.sqlite" in kept
+    assert any(name.endswith(".pickle") for name in kept)
+
+
+CHANGES = {
+    "a post's text": lambda root: edit(root, POST, "Đoạn mở đầu", "Đoạn mở đầu đã sửa"),
+    "a post's title": lambda root: edit(root, POST, 'title: "Hội nghị thi đua năm 2021"', 'title: "Hội nghị mới"'),
+    "a new post": lambda root: write(
+        root, "content/news/bai-moi.vi.md", "---\ntitle: Bài mới\ndate: 2025-05-05\ntags: [Hội nghị]\n---\nNội dung.\n"
+    ),
+    "a removed post": lambda root: (root / "content/news/nam-truoc.vi.md").unlink(),
+    "a removed translation": lambda root: (root / "content/news/hoi-nghi.en.md").unlink(),
+    "a layout": lambda root: edit(root, "layouts/base.html", "</body>", "<!-- đổi -->\n</body>"),
+    "the settings": lambda root: set_config(root, home_posts=1),
+    "a stylesheet": lambda root: (root / "static/css/site.css").write_text("body { color: #111 }\n", encoding="utf-8"),
+    "a new photo": lambda root: (
+        shutil.copy(root / "content/images/anh.jpg", root / "content/images/anh-2.jpg"),
+        edit(root, POST, "Đoạn mở đầu", "![Ảnh mới](../images/anh-2.jpg)\n\nĐoạn mở đầu"),
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_after_a_change_the_cached_build_equals_a_cold_build(site_root, tmp_path, change):
+    build_site(site_root)
+    CHANGES[change](site_root)
+    build_site(site_root)
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
+
+
+def test_an_edit_rewrites_only_the_files_it_affects(site_root):
+    build_site(site_root)
+    before = stamps(site_root / "public")
+    CHANGES["a post's text"](site_root)
+    build_site(site_root)
+    after = stamps(site_root / "public")
+    rewritten = {str(name) for name in before if after.get(name) != before[name]}
+    assert "tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html" in rewritten
+    assert "gioi-thieu/index.html" not in rewritten
+    assert "en/about/index.html" not in rewritten
+    assert len(rewritten) < len(before) / 2
+
+
+def test_a_scheduled_post_appears_when_its_day_comes(site_root, tmp_path):
+    build_site(site_root)
+    later = NOW + timedelta(days=3650)
+    build_site(site_root, now=later)
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path, now=later)
+
+
+def test_a_file_changed_or_deleted_by_hand_in_the_output_is_written_again(site_root, tmp_path):
+    build_site(site_root)
+    (site_root / "public/gioi-thieu/index.html").write_text("sửa tay", encoding="utf-8")
+    (site_root / "public/en/about/index.html").unlink()
+    (site_root / "public/pagefind/pagefind-entry.json").write_text("{}", encoding="utf-8")
+    build_site(site_root)
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
+
+
+def test_a_damaged_cache_only_means_a_full_build(site_root, tmp_path):
+    build_site(site_root)
+    CHANGES["a post's text"](site_root)
+    for path in (site_root / CACHE).iterdir():
+        path.write_bytes(b"not a cache")
+    build_site(site_root)
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
+
+
+def test_a_build_with_other_options_into_the_same_folder_is_not_mistaken_for_ours(site_root, tmp_path):
+    build_site(site_root)
+    build_site(site_root, drafts=True)
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path, drafts=True)
+    build_site(site_root)
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
+
+
+def test_a_failed_build_after_a_cached_one_leaves_the_output_and_the_next_build_recovers(site_root, tmp_path):
+    build_site(site_root)
+    before = tree_bytes(site_root / "public")
+    CHANGES["a post's text"](site_root)
+    write(site_root, "content/news/hong.vi.md", "---\ntitle: Hỏng\ndate: ngày mai\n---\n")
+    with pytest.raises(Exception, match="not a valid date"):
+        build_site(site_root)
+    assert tree_bytes(site_root / "public") == before
+    (site_root / "content/news/hong.vi.md").unlink()
+    build_site(site_root)
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
+
+
+def test_a_file_saved_again_without_changes_rewrites_nothing(site_root):
+    build_site(site_root)
+    before = stamps(site_root / "public")
+    post = site_root / POST
+    post.write_bytes(post.read_bytes())  # a new modification time, the same text
+    build_site(site_root)
+    assert stamps(site_root / "public") == before
+
+
+def test_a_rebuild_with_nothing_changed_reports_the_same_summary(site_root):
+    first = build_site(site_root)
+    again = build_site(site_root)
+    assert (again.pages_per_language, again.files) == (first.pages_per_language, first.files)
