@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -197,3 +198,49 @@ def _make_document(source: _Source, fields: Mapping, config: Config, errors: lis
         body_line=source.body_line,
         lines=MappingProxyType({key: line for key, (_, file, line) in fields.items() if file == source.file and line}),
     )
+
+
+def edited_files(config: Config, cache: Mapping[Path, tuple]) -> list[Path] | None:
+    """Content files whose size or modification time changed since the cache read them; None when files
+    were added or removed (a plain edit is what serve can answer first, before the full rebuild)."""
+    edited, seen = [], 0
+    for folder in KINDS:
+        with os.scandir(config.root / "content" / folder) as entries:
+            for entry in entries:
+                if not entry.name.endswith(".md") or _is_editor_junk(Path(entry.name)):
+                    continue
+                path = config.root / "content" / folder / entry.name
+                cached = cache.get(path)
+                if cached is None:
+                    return None
+                seen += 1
+                stat = entry.stat()
+                if cached[0] != (stat.st_mtime_ns, stat.st_size):
+                    edited.append(path)
+    return edited if seen == len(cache) else None
+
+
+def reread(
+    config: Config, cache: MutableMapping[Path, tuple], paths: list[Path]
+) -> tuple[list[Document], list[SiteError]]:
+    """Read these files again into the cache; every language version of their documents, made again."""
+    errors: list[SiteError] = []
+    keys = set()
+    for path in paths:
+        kind = KINDS[path.parent.name]
+        stat = path.stat()
+        cache[path] = ((stat.st_mtime_ns, stat.st_size), _read_chunk(config, [(path, kind)])[0])
+        source = cache[path][1][0]
+        errors += cache[path][1][1]
+        if source is not None:
+            keys.add((source.kind, source.stem))
+    sources = {
+        (s.kind, s.stem, s.lang): s for _, (s, _) in cache.values() if s is not None and (s.kind, s.stem) in keys
+    }
+    documents = []
+    for (kind, stem, _), source in sorted(sources.items()):
+        fields = _merged_fields(source, sources.get((kind, stem, config.default_language)))
+        document = _make_document(source, fields, config, errors)
+        if document:
+            documents.append(document)
+    return documents, errors

@@ -12,6 +12,7 @@ from sitegen.errors import BuildError, SiteError
 from sitegen.model import BuildOptions
 from sitegen.parallel import default_jobs
 from sitegen.pipeline import Caches, SiteFiles, render_site
+from sitegen.quickedit import render_edited
 
 PREVIEW = Path(".cache") / "preview"
 
@@ -37,6 +38,7 @@ class Preview:
         self.caches = Caches.empty()
         # what the preview folder holds besides pages: bytes of other rendered files, (source, mtime, size) of copies
         self._written: dict[str, object] = {}
+        self._last: SiteFiles | None = None  # the last build that succeeded, for answering an edit first
         if self.output.exists():
             shutil.rmtree(self.output)  # a previous session's files; this folder is ours alone
 
@@ -54,7 +56,33 @@ class Preview:
         self.errors = ()
         changed = self._sync(rendered)
         self.caches = Caches(self.caches.sources, self.caches.bodies, rendered.prints)
+        self._last = rendered
         return Outcome((), changed, time.perf_counter() - started)
+
+    def edited_first(self) -> Outcome | None:
+        """Write the pages of the posts just edited, before the full rebuild; None when that does not apply."""
+        started = time.perf_counter()
+        if self.errors or self._last is None:
+            return None
+        options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True, jobs=1)
+        files = render_edited(self._last, self.caches.sources, options)
+        if not files:
+            return None
+        changed = []
+        for name, data in files.items():
+            if self._written.get(name) != data:
+                self._write(name, data)
+                self._written[name] = data
+                changed.append(name)
+        return Outcome((), tuple(sorted(changed)), time.perf_counter() - started)
+
+    def _write(self, name: str, data: bytes) -> None:
+        # Whole or not at all: the server may be reading this file at the same moment.
+        path = self._inside(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.part")
+        partial.write_bytes(data)
+        partial.replace(path)
 
     def _sync(self, rendered: SiteFiles) -> tuple[str, ...]:
         wanted: dict[str, object] = dict(rendered.files)
@@ -68,12 +96,12 @@ class Preview:
         for name, value in wanted.items():
             if self._written.get(name) == value:
                 continue
-            path = self._inside(name)
-            path.parent.mkdir(parents=True, exist_ok=True)
             if name in sources:
+                path = self._inside(name)
+                path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(sources[name], path)
             else:
-                path.write_bytes(value)
+                self._write(name, value)
             changed.append(name)
         for name in self._written.keys() - wanted.keys():
             self._inside(name).unlink(missing_ok=True)

@@ -86,7 +86,7 @@ def assemble_site(
     urls = Urls(config)
     published = published_documents(documents, options)
     doc_paths = {(d.kind, d.stem, d.lang): urls.document(d.kind, d.lang, d.slug) for d in published}
-    pages: list[Page] = [_document_page(d, doc_paths, options) for d in published]
+    pages: list[Page] = [document_page(d, doc_paths, options) for d in published]
     for lang in config.language_codes:
         entries = _entries(config, published, doc_paths, lang)
         pages += _list_pages(config, urls, lang, entries)
@@ -116,7 +116,8 @@ def _newest_first(docs: Iterable[Document]) -> list[Document]:
     return sorted(docs, key=lambda d: (d.date.timestamp() if d.date else 0, d.stem), reverse=True)
 
 
-def _document_page(doc: Document, doc_paths: Mapping, options: BuildOptions) -> Page:
+def document_page(doc: Document, doc_paths: Mapping, options: BuildOptions) -> Page:
+    """The page of one post or plain page."""
     return Page(
         key=("doc", doc.kind, doc.stem),
         lang=doc.lang,

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from sitegen.assets import collect_assets
+from sitegen.assets import Assets, collect_assets
 from sitegen.buildstate import (
     CACHE,
     BuildState,
@@ -30,7 +30,7 @@ from sitegen.config import Config, load_config
 from sitegen.content import load_documents
 from sitegen.errors import raise_if_any
 from sitegen.images import resized_copies
-from sitegen.markup import BodyStore, MemoryBodies, body_keys, render_bodies
+from sitegen.markup import BodyStore, MemoryBodies, Rendered, body_keys, render_bodies
 from sitegen.model import BuildOptions, Site, assemble_site, published_documents
 from sitegen.output import (
     OutputState,
@@ -78,6 +78,8 @@ class SiteFiles:
     prints: Mapping[str, str]  # each page's fingerprint, to keep for the next build
     copies: tuple[tuple[Path, str], ...]
     due: datetime | None  # the first post date after the build's time (None: nothing scheduled, or --future)
+    bodies: Mapping[tuple, Rendered]  # each document's converted body
+    assets: Assets
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def render_site(
     copies = assets.copies + resized_copies(root, converted.photos)
     later = [d.date for d in documents if d.date is not None and d.date > options.now]
     due = None if options.future or not later else min(later)
-    return SiteFiles(config, site, files, pages.kept, pages.prints, copies, due)
+    return SiteFiles(config, site, files, pages.kept, pages.prints, copies, due, converted.bodies, assets)
 
 
 def build(

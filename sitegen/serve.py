@@ -5,11 +5,14 @@ from __future__ import annotations
 import html
 import mimetypes
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote
 
 from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from tornado.ioloop import IOLoop
 
 from sitegen.errors import SiteError, format_errors
 from sitegen.incremental import Outcome, Preview
@@ -25,12 +28,12 @@ def serve(root: Path, host: str, port: int) -> int:
     preview = Preview(root, address)
     _report(preview.rebuild())
     server = Server(app=preview_app(preview))
-
-    def rebuild() -> None:
-        _report(preview.rebuild())
+    loop = IOLoop.current()  # the loop server.serve() runs; other threads hand it work with add_callback
+    rebuilds = Rebuilds(preview, lambda: loop.add_callback(LiveReloadHandler.reload_waiters))
 
     for name in WATCHED:
-        server.watch(str(root / name), rebuild)
+        # The edited post's page first (the browser reloads it when this returns), then everything else.
+        server.watch(str(root / name), rebuilds.answer_edit)
     print(f"Preview on {address} (drafts and future posts included, marked as such). Stop with Ctrl+C.", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"Warning: listening on {host}: other computers on the network can open the preview.", flush=True)
@@ -38,7 +41,43 @@ def serve(root: Path, host: str, port: int) -> int:
     return 0
 
 
-def _report(outcome: Outcome) -> None:
+class Rebuilds:
+    """Rebuilds one at a time: an edit's own page at once, the full rebuild in a background thread.
+
+    When the full rebuild changes files, open browsers reload again. An edit arriving during a full
+    rebuild asks for another one; the page the editor is looking at never waits for the whole site.
+    """
+
+    def __init__(self, preview: Preview, reload: Callable[[], None]):
+        self.preview = preview
+        self.reload = reload
+        self.lock = threading.Lock()
+        self.wanted = threading.Event()
+        threading.Thread(target=self._run, name="full-rebuild", daemon=True).start()
+
+    def answer_edit(self) -> None:
+        """Write the edited posts' pages now if no rebuild is running, and ask for a full rebuild."""
+        if self.lock.acquire(blocking=False):
+            try:
+                first = self.preview.edited_first()
+            finally:
+                self.lock.release()
+            if first is not None:
+                _report(first, "Edited page ready")
+        self.wanted.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            with self.lock:
+                outcome = self.preview.rebuild()
+            _report(outcome)
+            if outcome.errors or outcome.changed:
+                self.reload()
+
+
+def _report(outcome: Outcome, what: str = "Rebuilt") -> None:
     if outcome.errors:
         print(format_errors(outcome.errors), file=sys.stderr)
         print("The preview shows these errors until the files are fixed; it rebuilds on every save.", file=sys.stderr)
@@ -47,7 +86,7 @@ def _report(outcome: Outcome) -> None:
     shown = ", ".join(outcome.changed[:5]) + (
         f" and {len(outcome.changed) - 5} more" if len(outcome.changed) > 5 else ""
     )
-    print(f"Rebuilt in {outcome.seconds:.2f} s: {len(outcome.changed)} files changed{': ' + shown if shown else ''}")
+    print(f"{what} in {outcome.seconds:.2f} s: {len(outcome.changed)} files changed{': ' + shown if shown else ''}")
     sys.stdout.flush()
 
 

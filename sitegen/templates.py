@@ -177,7 +177,7 @@ def render_pages(
     errors: dict[tuple, SiteError] = {}
     progress = progress or Progress.quiet()
     progress.stage("Rendering pages", len(todo))
-    for name, result in map_chunks(_renderer, _render_chunk, (site, bodies, assets), todo, jobs, progress.advance):
+    for name, result in map_chunks(_renderer, render_chunk, (site, bodies, assets), todo, jobs, progress.advance):
         if isinstance(result, SiteError):
             errors.setdefault((result.file, result.line, result.message), result)
         else:
@@ -230,7 +230,8 @@ def _renderer(shared: tuple) -> Renderer:
     return Renderer(*shared)
 
 
-def _render_chunk(renderer: Renderer, pages: Sequence[Page]) -> list[tuple[str, bytes | SiteError]]:
+def render_chunk(renderer: Renderer, pages: Sequence[Page]) -> list[tuple[str, bytes | SiteError]]:
+    """Each page's output name with its bytes, or the template error that stopped it."""
     rendered: list[tuple[str, bytes | SiteError]] = []
     for page in pages:
         try:

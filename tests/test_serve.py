@@ -1,5 +1,6 @@
 """`serve`: a live preview in its own folder, rebuilt on every change, showing build errors until they are fixed."""
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -195,3 +196,57 @@ def test_an_edit_while_broken_is_reported_again_and_the_site_recovers_in_memory(
     (site_root / "content/news/loi.vi.md").unlink()
     assert preview.rebuild().errors == ()
     assert preview.errors == ()
+
+
+EDITED_PAGE = "tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html"
+URL = "http://127.0.0.1:8000/"
+
+
+def preview_files(preview):
+    return {p.relative_to(preview.output): p.read_bytes() for p in preview.output.rglob("*") if p.is_file()}
+
+
+def test_an_edit_is_answered_first_with_the_edited_page_and_the_full_rebuild_agrees(site_root, tmp_path):
+    preview = Preview(site_root, "http://127.0.0.1:8000/")
+    preview.rebuild()
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa nhanh")
+    first = preview.edited_first()
+    assert first.changed == (EDITED_PAGE,)
+    assert "Đoạn sửa nhanh" in (preview.output / EDITED_PAGE).read_text(encoding="utf-8")
+    quick = (preview.output / EDITED_PAGE).read_bytes()
+    full = preview.rebuild()
+    assert EDITED_PAGE not in full.changed  # the full rebuild made the same bytes
+    assert "feed.xml" in full.changed  # the feed carries the post's text: it follows in the full rebuild
+    fresh = Preview(shutil.copytree(site_root, tmp_path / "fresh", ignore=shutil.ignore_patterns(".cache")), URL)
+    fresh.rebuild()
+    assert preview_files(preview) == preview_files(fresh)
+    assert (fresh.output / EDITED_PAGE).read_bytes() == quick
+
+
+def test_a_translation_is_answered_first_too(site_root):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    path = site_root / "content/news/hoi-nghi.en.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert preview.edited_first().changed == ("en/news/emulation-conference-2021/index.html",)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["a new post", "a new address", "an error", "a layout"],
+)
+def test_anything_but_a_plain_edit_is_left_to_the_full_rebuild(site_root, change):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    if change == "a new post":
+        write(site_root, "content/news/moi.vi.md", "---\ntitle: Mới\ndate: 2021-05-05\n---\nMới.\n")
+    elif change == "a new address":
+        edit_post(site_root, "summary:", "slug: dia-chi-moi\nsummary:")
+    elif change == "an error":
+        edit_post(site_root, "date: 2021-03-11 08:36", "date: 2021-13-45")
+    else:
+        base = site_root / "layouts/base.html"
+        base.write_text(base.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert preview.edited_first() is None
+    outcome = preview.rebuild()
+    assert outcome.changed or outcome.errors
