@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,7 @@ def collect_assets(root: Path) -> Assets:
     """Every file of static/, and every file under content/ that is not text the generator reads."""
     copies, names, sizes = [], {}, {}
     for folder in (root / "static", root / "content"):
-        for path in sorted(p for p in folder.rglob("*") if _is_published(p, folder)):
+        for path in _published_files(folder):
             logical = path.relative_to(folder).as_posix()
             published = _fingerprinted(path, logical) if path.suffix in FINGERPRINTED else logical
             copies.append((path, published))
@@ -41,10 +42,16 @@ def collect_assets(root: Path) -> Assets:
     return Assets(tuple(copies), MappingProxyType(names), MappingProxyType(sizes))
 
 
-def _is_published(path: Path, folder: Path) -> bool:
-    if not path.is_file() or path.name.startswith((".", "~")):
-        return False
-    return folder.name == "static" or path.suffix.lower() not in CONTENT_TEXT
+def _published_files(folder: Path) -> list[Path]:
+    # os.walk and names only: content/ holds thousands of Markdown files that are never copied.
+    found = []
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            if name.startswith((".", "~")):
+                continue
+            if folder.name == "static" or not name.lower().endswith(CONTENT_TEXT):
+                found.append(Path(directory, name))
+    return sorted(found)
 
 
 def _fingerprinted(path: Path, logical: str) -> str:
