@@ -48,6 +48,7 @@ class Config:
     timezone: str
     per_page: int
     home_posts: int
+    search_bundle_pages: int  # pages per search index bundle: a big site's index is made in parts
     list_untranslated: bool
     menu: tuple[str, ...]
     tags: Mapping[str, Mapping[str, str]]
@@ -81,6 +82,7 @@ _TOP_KEYS = {
     "timezone": str,
     "per_page": int,
     "home_posts": int,
+    "search_bundle_pages": int,
     "list_untranslated": bool,
     "menu": list,
     "tags": dict,
@@ -100,6 +102,7 @@ _DEFAULTS = {
     "timezone": "Asia/Ho_Chi_Minh",
     "per_page": 10,
     "home_posts": 5,
+    "search_bundle_pages": 1000,
     "list_untranslated": True,
     "menu": [],
     "tags": {},
@@ -137,6 +140,7 @@ def load_config(root: Path, base_url: str | None = None, output: Path | None = N
         timezone=values["timezone"],
         per_page=values["per_page"],
         home_posts=values["home_posts"],
+        search_bundle_pages=values["search_bundle_pages"],
         list_untranslated=values["list_untranslated"],
         menu=tuple(str(item) for item in values["menu"]),
         tags=tags,
@@ -191,7 +195,7 @@ def _check_values(values: Mapping, data: LineMap) -> list[SiteError]:
                 "use Asia/Ho_Chi_Minh",
             )
         )
-    for key in ("per_page", "home_posts"):
+    for key in ("per_page", "home_posts", "search_bundle_pages"):
         if values[key] < 1:
             errors.append(SiteError(CONFIG_FILE, f"'{key}' must be at least 1", data.line_of(key)))
     return errors

@@ -47,7 +47,7 @@ from sitegen.progress import Progress
 from sitegen.published import record_published
 from sitegen.recordload import load_records
 from sitegen.records import record_files, record_pages
-from sitegen.search import INDEX_FOLDER, SearchIndexing, is_searchable
+from sitegen.search import INDEX_FOLDER, SearchIndexing, bundle_count, bundle_of, is_searchable
 from sitegen.templates import render_pages
 from sitegen.urls import Urls, output_file
 
@@ -177,14 +177,15 @@ def build(
     discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
     if state.output is None:
         # The search index is built into the fresh folder while the pages are written.
-        index = partial(SearchIndexing, files=rendered.files)
+        bundle_pages = config.search_bundle_pages
+        index = partial(SearchIndexing, files=rendered.files, names=sorted(searchable), bundle_pages=bundle_pages)
         write_site(target, root, rendered.files, rendered.copies, alongside=index)
         digests = {name: file_digest(data) for name, data in rendered.files.items()}
         digests.update((name, copy_digest(source)) for source, name in rendered.copies)
         written = record_output(target, digests)
     else:
-        reindex = searchable != state.searchable or any(name.startswith(f"{INDEX_FOLDER}/") for name in changed)
-        written = _update(target, state.output, changed, rendered, reindex)
+        redo = _bundles_to_redo(state.searchable, searchable, changed, config.search_bundle_pages)
+        written = _update(target, state.output, changed, rendered, searchable, redo, config.search_bundle_pages)
     site = rendered.site
     html_pages = Counter(p.lang for p in site.pages if p.template.endswith(".html"))
     pages = {lang: html_pages[lang] for lang in config.language_codes}
@@ -196,15 +197,34 @@ def build(
     return BuildResult(target, pages, files, time.perf_counter() - started)
 
 
-def _update(target: Path, previous: OutputState, changed: set[str], rendered: SiteFiles, reindex: bool) -> OutputState:
+def _bundles_to_redo(before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int) -> set[int]:
+    """The search index bundles holding a page that changed, came or went (every bundle if their number changed)."""
+    count = bundle_count(len(after), size)
+    if count != bundle_count(len(before), size) or any(name.startswith(f"{INDEX_FOLDER}/") for name in changed):
+        return set(range(count))
+    differ = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    return {bundle_of(name, count) for name in differ}
+
+
+def _update(
+    target: Path,
+    previous: OutputState,
+    changed: set[str],
+    rendered: SiteFiles,
+    searchable: Mapping[str, str],
+    redo: set[int],
+    bundle_pages: int,
+) -> OutputState:
     # The new search index is made beside the output first: if Pagefind fails, nothing has been touched.
-    if not reindex:
+    if not redo:
         return update_site(target, previous, changed, rendered.files, rendered.kept, rendered.copies, None)
     staging = target.resolve().parent / f".{target.name}.index-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        SearchIndexing(staging, Published(target, rendered.files, rendered.kept)).finish()
+        published = Published(target, rendered.files, rendered.kept)
+        names = sorted(searchable)
+        SearchIndexing(staging, published, names, bundle_pages, target / INDEX_FOLDER, redo).finish()
         index = staging / INDEX_FOLDER
         return update_site(target, previous, changed, rendered.files, rendered.kept, rendered.copies, index)
     finally:

@@ -7,13 +7,15 @@ Pagefind only, the folded form of its words that contain đ. The published page 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -95,50 +97,162 @@ def with_folded_words(html: str) -> str:
     return html[: match.end()] + block + html[match.end() :]
 
 
-class SearchIndexing:
-    """Pagefind at work on a staged copy of the searchable pages, writing into the fresh output folder."""
+MAIN_BUNDLE = 0  # the bundle at pagefind/ with the search program; the others are pagefind/more-N/
+BUNDLE_LIST = "bundles.json"  # pagefind/bundles.json: the other bundles, for the search page to merge
+_KEEP_IN_MORE = ("pagefind-entry.json", "index", "fragment")  # and *.pf_meta: what a merged bundle needs
 
-    def __init__(self, folder: Path, files: Mapping[str, bytes]):
-        program = _pagefind_program()
+
+def bundle_count(pages: int, bundle_pages: int) -> int:
+    """How many bundles the index is made of: one per `bundle_pages` searchable pages."""
+    return max(1, -(-pages // bundle_pages))
+
+
+def bundle_of(name: str, count: int) -> int:
+    """The bundle a page belongs to: from its name only, so an edit changes one bundle and no other."""
+    return int(hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:8], 16) % count
+
+
+def bundle_folder(number: int) -> str:
+    """Where a bundle lives under pagefind/ ('' for the main one)."""
+    return "" if number == MAIN_BUNDLE else f"more-{number}/"
+
+
+class SearchIndexing:
+    """Pagefind at work on staged copies of the searchable pages, in the background, two bundles at a time.
+
+    A big site's index is made of bundles of about `bundle_pages` pages each (Pagefind holds a whole
+    bundle in memory: about 200 KB per page), merged by the search page. Bundles whose pages are all
+    unchanged are copied from `previous` (the pagefind/ folder of the last build) instead of made again.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        files: Mapping[str, bytes],
+        names: Sequence[str],
+        bundle_pages: int,
+        previous: Path | None = None,
+        redo: set[int] | None = None,
+    ):
+        self.program = _pagefind_program()
         self.output = folder / INDEX_FOLDER
+        self.count = bundle_count(len(names), bundle_pages)
+        self.groups: dict[int, list[str]] = {number: [] for number in range(self.count)}
+        for name in sorted(names):
+            self.groups[bundle_of(name, self.count)].append(name)
+        self.todo = sorted(self.groups) if previous is None or redo is None else sorted(redo & set(self.groups))
+        self.previous = previous
+        self.files = files
         # In memory where the machine allows: Pagefind reads a folder far faster than it takes
         # pages one by one through its API, and the staged copies are never published.
-        self.staging = Path(tempfile.mkdtemp(prefix="sitegen-search-", dir=_fast_temp_dir(files)))
+        self.staging = Path(tempfile.mkdtemp(prefix="sitegen-search-", dir=_fast_temp_dir(len(names))))
+        self.failures: list[str] = []
+        self.running: list[subprocess.Popen] = []
+        self.stopped = False
+        self.worker = threading.Thread(target=self._make_bundles, name="search-index", daemon=True)
+        self.worker.start()
+
+    def _make_bundles(self) -> None:
         try:
-            # One process, in sorted order: Pagefind's output follows the order the folder lists its files.
-            _stage_chunk((self.staging, files), sorted(name for name in files if name.endswith(".html")))
-            command = [str(program), "--site", str(self.staging), "--output-path", str(self.output), "--quiet"]
-            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        except BaseException:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            raise
+            pending = list(self.todo)
+            while (pending or self.running) and not self.stopped:
+                while pending and len(self.running) < _PARALLEL and not self.stopped:
+                    self.running.append(self._start(pending.pop(0)))
+                oldest = self.running[0]
+                out, err = oldest.communicate()
+                self.running.remove(oldest)
+                if oldest.returncode != 0:
+                    lines = (err or out).decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+                    self.failures.append(lines[0])
+        except Exception as exc:  # noqa: BLE001 - reported by finish() as a build error
+            self.failures.append(str(exc))
+
+    def _start(self, number: int) -> subprocess.Popen:
+        site = self.staging / f"site-{number}"
+        site.mkdir()
+        # In sorted order, one page after another: Pagefind's output follows the order the folder lists its files.
+        _stage_chunk((site, self.files), self.groups[number])
+        out = self._made(number)  # beside the output, on its file system: moved into place by a rename
+        command = [str(self.program), "--site", str(site), "--output-path", str(out), "--quiet"]
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def _made(self, number: int) -> Path:
+        return self.output.parent / f".sitegen-bundle-{number}"
 
     def finish(self) -> None:
-        """Wait for Pagefind; a failure is a build error, and nothing gets published."""
+        """Wait for Pagefind, put the bundles in place; a failure is a build error, and nothing gets published."""
         try:
-            out, err = self.process.communicate()
+            self.worker.join()
+            if self.failures:
+                message = f"the search index could not be built: {self.failures[0]}"
+                raise_if_any([SiteError(INDEX_FOLDER, message, None, _INSTALL_HINT)])
+            self._assemble()
         finally:
-            shutil.rmtree(self.staging, ignore_errors=True)
-        if self.process.returncode != 0:
-            lines = (err or out).decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-            raise_if_any(
-                [SiteError(INDEX_FOLDER, f"the search index could not be built: {lines[0]}", None, _INSTALL_HINT)]
-            )
+            self._clean()
+
+    def _clean(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+        for number in self.todo:
+            shutil.rmtree(self._made(number), ignore_errors=True)
+
+    def _assemble(self) -> None:
+        self.output.mkdir(parents=True, exist_ok=True)
+        for number in range(self.count):
+            target = self.output / bundle_folder(number)
+            if number in self.todo:
+                _move_contents(self._made(number), target)
+            else:
+                _copy_bundle(self.previous / bundle_folder(number), target, main=number == MAIN_BUNDLE)
+            if number != MAIN_BUNDLE:
+                _slim(target)  # the program and its WebAssembly come from the main bundle
+            _sort_entry(target / "pagefind-entry.json")
         for unused in self.output.glob("pagefind-*ui*"):
             unused.unlink()  # Pagefind's own UI; static/js/search.js talks to pagefind.js directly
-        _sort_entry(self.output / "pagefind-entry.json")
+        more = [bundle_folder(number) for number in range(self.count) if number != MAIN_BUNDLE]
+        (self.output / BUNDLE_LIST).write_text(json.dumps(more), encoding="utf-8")
 
     def cancel(self) -> None:
         """Stop Pagefind when the build failed while it was working."""
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.communicate()
-        shutil.rmtree(self.staging, ignore_errors=True)
+        self.stopped = True
+        for process in list(self.running):
+            if process.poll() is None:
+                process.kill()
+        self.worker.join()
+        self._clean()
 
 
-def write_search_index(folder: Path, files: Mapping[str, bytes]) -> None:
+_PARALLEL = 2  # Pagefind runs at once: its own threads use the cores; two bundles keep memory bounded
+
+
+def _move_contents(source: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        entry.rename(target / entry.name)
+    source.rmdir()
+
+
+def _copy_bundle(source: Path, target: Path, main: bool) -> None:
+    # The main bundle's folder also holds the other bundles and their list: only its own files are copied.
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        if main and (entry.name.startswith("more-") or entry.name == BUNDLE_LIST):
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, target / entry.name)
+        else:
+            shutil.copyfile(entry, target / entry.name)
+
+
+def _slim(bundle: Path) -> None:
+    for entry in bundle.iterdir():
+        if entry.name not in _KEEP_IN_MORE and not entry.name.endswith(".pf_meta"):
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def write_search_index(folder: Path, files: Mapping[str, bytes], bundle_pages: int = 1000) -> None:
     """Index the searchable pages into folder/pagefind/, one index per language (from <html lang>)."""
-    SearchIndexing(folder, files).finish()
+    names = [name for name in files if is_searchable(name, files[name])]
+    SearchIndexing(folder, files, names, bundle_pages).finish()
 
 
 def _stage_chunk(shared: tuple[Path, Mapping[str, bytes]], names: list[str]) -> list[None]:
@@ -152,10 +266,10 @@ def _stage_chunk(shared: tuple[Path, Mapping[str, bytes]], names: list[str]) -> 
     return []
 
 
-def _fast_temp_dir(files: Mapping[str, bytes]) -> str | None:
+def _fast_temp_dir(pages: int) -> str | None:
     # /dev/shm is memory on Linux; use it only when it has ample room for the staged pages.
     shm = "/dev/shm"  # noqa: S108 - a private mkdtemp inside it
-    needed = 2 * sum(len(data) for name, data in files.items() if name.endswith(".html"))
+    needed = pages * 128 * 1024  # a generous bound for one staged page
     if os.path.isdir(shm) and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > needed:
         return shm
     return None

@@ -215,3 +215,41 @@ def test_reading_needs_no_javascript(built, base, browser):
     page.goto(base + "tim-kiem/")
     assert "site:example.org/khoi-thi-dua" in page.inner_text("main")
     context.close()
+
+
+def test_a_search_over_an_index_made_of_several_bundles_finds_the_pages_of_every_bundle(tmp_path, browser):
+    import json
+    import re
+
+    from sitegen.search import bundle_count, bundle_of
+    from sitegen.vietnamese import fold
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    for name in ("layouts", "static"):
+        shutil.copytree(PROJECT / name, root / name)
+    shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
+    set_config(root, base_url="https://example.org/", search_bundle_pages=2)
+    build_site(root, now=NOW)
+    built = root / "public"
+    searchable = sorted(
+        p.relative_to(built).as_posix() for p in built.rglob("*.html") if "data-pagefind-body" in p.read_text("utf-8")
+    )
+    count = bundle_count(len(searchable), 2)
+    assert count >= 3
+    assert json.loads((built / "pagefind/bundles.json").read_text(encoding="utf-8")) == [
+        f"more-{n}/" for n in range(1, count)
+    ]
+    vietnamese = [name for name in searchable if not name.startswith("en/")]
+    assert len({bundle_of(name, count) for name in vietnamese}) >= 2, "the Vietnamese pages span several bundles"
+    with serve(built) as base:
+        page = browser.new_page(viewport=PHONE)
+        watch = PageWatch(page, base)
+        for name in vietnamese:
+            title = re.search(r"<h1>(.*?)</h1>", (built / name).read_text(encoding="utf-8")).group(1)
+            page.goto(base + "tim-kiem/?q=" + fold(title))
+            page.wait_for_selector("#search-results li", timeout=10_000)
+            titles = [h.inner_text() for h in page.query_selector_all("#search-results h2")]
+            assert title in titles, f"{name} (bundle {bundle_of(name, count)}) is found by its title"
+        assert watch.problems() == []
+        page.close()

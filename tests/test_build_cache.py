@@ -144,3 +144,13 @@ def test_a_rebuild_with_nothing_changed_reports_the_same_summary(site_root):
     first = build_site(site_root)
     again = build_site(site_root)
     assert (again.pages_per_language, again.files) == (first.pages_per_language, first.files)
+
+
+@pytest.mark.parametrize("change", ["a post's text", "a new post", "a removed post"])
+def test_with_the_index_in_several_bundles_the_cached_build_equals_a_cold_build(site_root, tmp_path, change):
+    set_config(site_root, search_bundle_pages=2)
+    build_site(site_root)
+    assert (site_root / "public/pagefind/more-1/pagefind-entry.json").is_file()
+    CHANGES[change](site_root)
+    build_site(site_root)
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)

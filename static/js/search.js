@@ -27,12 +27,24 @@
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
   }
 
+  // A big site's index comes in several bundles (pagefind/bundles.json lists the others): merged as one.
+  function merge(pagefind) {
+    return fetch(form.dataset.bundle + "bundles.json")
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (more) {
+        return Promise.all(more.map(function (path) {
+          return pagefind.mergeIndex(form.dataset.bundle + path, { baseUrl: form.dataset.base });
+        }));
+      });
+  }
+
   function load() {
     if (!loading) {
       loading = import(form.dataset.bundle + "pagefind.js").then(function (pagefind) {
         return pagefind
           .options({ baseUrl: form.dataset.base })
           .then(function () { return pagefind.init(); })
+          .then(function () { return merge(pagefind); })
           .then(function () { return pagefind; });
       });
     }
