@@ -203,21 +203,21 @@ def _make_document(source: _Source, fields: Mapping, config: Config, errors: lis
 def edited_files(config: Config, cache: Mapping[Path, tuple]) -> list[Path] | None:
     """Content files whose size or modification time changed since the cache read them; None when files
     were added or removed (a plain edit is what serve can answer first, before the full rebuild)."""
+    stamps = {os.fspath(path): stamp for path, (stamp, _) in cache.items()}  # strings: no Path per file
     edited, seen = [], 0
     for folder in KINDS:
         with os.scandir(config.root / "content" / folder) as entries:
             for entry in entries:
-                if not entry.name.endswith(".md") or _is_editor_junk(Path(entry.name)):
+                if not entry.name.endswith(".md") or entry.name.startswith((".", "~", "_")):
                     continue
-                path = config.root / "content" / folder / entry.name
-                cached = cache.get(path)
-                if cached is None:
+                stamp = stamps.get(entry.path)
+                if stamp is None:
                     return None
                 seen += 1
                 stat = entry.stat()
-                if cached[0] != (stat.st_mtime_ns, stat.st_size):
-                    edited.append(path)
-    return edited if seen == len(cache) else None
+                if stamp != (stat.st_mtime_ns, stat.st_size):
+                    edited.append(Path(entry.path))
+    return edited if seen == len(stamps) else None
 
 
 def reread(

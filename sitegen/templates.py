@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import traceback
 from collections.abc import Mapping, Sequence
@@ -38,8 +39,13 @@ from sitegen.urls import Urls, output_file
 LAYOUTS = "layouts"
 
 
+@functools.lru_cache(maxsize=4)
 def make_environment(root: Path) -> Environment:
-    """Jinja2 that fails on any undefined name and escapes HTML and XML."""
+    """Jinja2 that fails on any undefined name and escapes HTML and XML.
+
+    One per project and process: compiled templates are kept (and compiled again when a layout
+    file changes); each Renderer sets the globals before it renders.
+    """
     return Environment(
         loader=FileSystemLoader(root / LAYOUTS),
         undefined=StrictUndefined,
