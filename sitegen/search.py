@@ -249,12 +249,6 @@ def _slim(bundle: Path) -> None:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
-def write_search_index(folder: Path, files: Mapping[str, bytes], bundle_pages: int = 1000) -> None:
-    """Index the searchable pages into folder/pagefind/, one index per language (from <html lang>)."""
-    names = [name for name in files if is_searchable(name, files[name])]
-    SearchIndexing(folder, files, names, bundle_pages).finish()
-
-
 def _stage_chunk(shared: tuple[Path, Mapping[str, bytes]], names: list[str]) -> list[None]:
     staging, files = shared
     for name in names:
