@@ -12,10 +12,9 @@ import hashlib
 import os
 import posixpath
 import shutil
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from sitegen.errors import SiteError, raise_if_any
 from sitegen.search import INDEX_FOLDER
@@ -62,47 +61,45 @@ def files_under(folder: Path) -> set[str]:
     return found
 
 
-def write_site(
-    target: Path,
-    root: Path,
-    files: Mapping[str, bytes],
-    copies: Sequence[tuple[Path, str]],
-    alongside: Callable[[Path], Alongside] | None = None,
-) -> None:
-    """Write every file to a fresh folder while `alongside` adds to it (the search index), then swap it in."""
-    raise_if_any(check_target(target, root))
-    target = target.resolve()
-    fresh = target.parent / f".{target.name}.building-{os.getpid()}"
-    if fresh.exists():
-        shutil.rmtree(fresh)
-    fresh.mkdir()
-    extra = None
-    try:
-        extra = alongside(fresh) if alongside is not None else None
-        folders: set[Path] = set()
-        for name, data in files.items():
-            _parent_made(_inside(fresh, name), folders).write_bytes(data)
-        for source, name in copies:
-            shutil.copyfile(source, _parent_made(_inside(fresh, name), folders))
-        if extra is not None:
-            extra.finish()
-            extra = None
-        listing = sorted(files_under(fresh))
-        (fresh / MANIFEST).write_text("\n".join(listing) + "\n", encoding="utf-8")
-        _swap(fresh, target)
-    finally:
-        if extra is not None:
-            extra.cancel()
-        if fresh.exists():
-            shutil.rmtree(fresh)
+class FreshOutput:
+    """A fresh folder beside the target, filled while the site is rendered, then swapped in at once.
 
+    Used as a context manager: if anything fails before swap(), the folder is removed and the
+    target is as it was. Each file's digest is kept, for the next build to compare with.
+    """
 
-class Alongside(Protocol):
-    """Work that fills part of the fresh folder while the pages are written (the search index)."""
+    def __init__(self, target: Path, root: Path):
+        raise_if_any(check_target(target, root))
+        self.target = target.resolve()
+        self.folder = self.target.parent / f".{self.target.name}.building-{os.getpid()}"
+        self.digests: dict[str, str] = {}
+        self._folders: set[Path] = set()
 
-    def finish(self) -> None: ...
+    def __enter__(self) -> FreshOutput:
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.folder.mkdir()
+        return self
 
-    def cancel(self) -> None: ...
+    def __exit__(self, *exc: object) -> None:
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write one file (pages arrive here as they are rendered)."""
+        _parent_made(_inside(self.folder, name), self._folders).write_bytes(data)
+        self.digests[name] = file_digest(data)
+
+    def copy(self, source: Path, name: str) -> None:
+        """Copy one file as it is."""
+        shutil.copyfile(source, _parent_made(_inside(self.folder, name), self._folders))
+        self.digests[name] = copy_digest(source)
+
+    def swap(self) -> None:
+        """List every file in the manifest, then put the folder in the target's place."""
+        listing = sorted(files_under(self.folder))
+        (self.folder / MANIFEST).write_text("\n".join(listing) + "\n", encoding="utf-8")
+        _swap(self.folder, self.target)
 
 
 def _inside(folder: Path, name: str) -> Path:

@@ -6,10 +6,9 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 
 from sitegen.assets import Assets, collect_assets
@@ -33,15 +32,14 @@ from sitegen.images import resized_copies
 from sitegen.markup import BodyStore, MemoryBodies, Rendered, body_keys, render_bodies
 from sitegen.model import BuildOptions, Site, assemble_site, published_documents
 from sitegen.output import (
+    FreshOutput,
     OutputState,
     Published,
     changed_since,
     check_target,
-    copy_digest,
     file_digest,
     record_output,
     update_site,
-    write_site,
 )
 from sitegen.progress import Progress
 from sitegen.published import record_published
@@ -108,8 +106,12 @@ def render_site(
     base_url: str | None = None,
     caches: Caches | None = None,
     progress: Progress | None = None,
+    sink: Callable[[str, bytes], None] | None = None,
 ) -> SiteFiles:
-    """Every stage but writing: load, validate, assemble, render; BuildError lists every problem found."""
+    """Every stage but writing: load, validate, assemble, render; BuildError lists every problem found.
+
+    With a sink, each page goes there as soon as it is rendered instead of into SiteFiles.files.
+    """
     caches = caches or Caches.empty()
     config = load_config(root, base_url=base_url, output=output)
     documents, errors = load_documents(config, options.jobs, caches.sources, progress)
@@ -123,7 +125,7 @@ def render_site(
     )
     raise_if_any(errors + record_errors + model_errors + converted.errors)
     assets = collect_assets(root)
-    pages = render_pages(site, converted.bodies, assets, keys, options.jobs, caches.prints, progress)
+    pages = render_pages(site, converted.bodies, assets, keys, options.jobs, caches.prints, progress, sink)
     raise_if_any(pages.errors)
     files = {**pages.files, **record_files(config, records)}
     copies = assets.copies + resized_copies(root, converted.photos)
@@ -158,43 +160,62 @@ def build(
         # Nothing a build reads has changed, nothing scheduled has come due, the output is as we left it.
         pages, files = state.summary
         return BuildResult(target, dict(pages), files, time.perf_counter() - started)
+    sources_path = sources_file(config)
+    sources = load_sources(sources_path, config)
+    stamps = {path: stamp for path, (stamp, _) in sources.items()}
+    bodies = SqliteBodies(root / CACHE / "bodies.sqlite")
     if found is None:
-        state = BuildState()  # the output is written afresh
+        rendered, searchable, written = _afresh(root, options, config, Caches(sources, bodies, {}), progress)
     else:
         changed, foreign = found
         raise_if_any(foreign)
-        state.prints = {path: p for path, p in state.prints.items() if output_file(path) not in changed}
-    sources = load_sources(sources_file(config), config)
-    stamps = {path: stamp for path, (stamp, _) in sources.items()}
-    bodies = SqliteBodies(root / CACHE / "bodies.sqlite")
-    rendered = render_site(root, options, output, base_url, Caches(sources, bodies, state.prints), progress)
-    if {path: stamp for path, (stamp, _) in sources.items()} != stamps:
-        save_sources(sources_file(config), config, sources)
-    searchable = {name: file_digest(data) for name, data in rendered.files.items() if is_searchable(name, data)}
-    searchable.update((name, state.searchable[name]) for name in rendered.kept if name in state.searchable)
-    if progress is not None:
-        progress.stage("Writing files and the search index")
-    discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
-    if state.output is None:
-        # The search index is built into the fresh folder while the pages are written.
-        bundle_pages = config.search_bundle_pages
-        index = partial(SearchIndexing, files=rendered.files, names=sorted(searchable), bundle_pages=bundle_pages)
-        write_site(target, root, rendered.files, rendered.copies, alongside=index)
-        digests = {name: file_digest(data) for name, data in rendered.files.items()}
-        digests.update((name, copy_digest(source)) for source, name in rendered.copies)
-        written = record_output(target, digests)
-    else:
+        prints = {path: p for path, p in state.prints.items() if output_file(path) not in changed}
+        rendered = render_site(root, options, output, base_url, Caches(sources, bodies, prints), progress)
+        searchable = {name: file_digest(data) for name, data in rendered.files.items() if is_searchable(name, data)}
+        searchable.update((name, state.searchable[name]) for name in rendered.kept if name in state.searchable)
+        if progress is not None:
+            progress.stage("Writing files and the search index")
         redo = _bundles_to_redo(state.searchable, searchable, changed, config.search_bundle_pages)
+        discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
         written = _update(target, state.output, changed, rendered, searchable, redo, config.search_bundle_pages)
+    if {path: stamp for path, (stamp, _) in sources.items()} != stamps:
+        save_sources(sources_path, config, sources)
     site = rendered.site
     html_pages = Counter(p.lang for p in site.pages if p.template.endswith(".html"))
     pages = {lang: html_pages[lang] for lang in config.language_codes}
-    files = len(rendered.files) + len(rendered.kept) + len(rendered.copies)
+    files = len(written.files) - sum(1 for name in written.files if name.startswith(f"{INDEX_FOLDER}/"))
     summary = (tuple(pages.items()), files)
     save_state(saved, BuildState(dict(rendered.prints), searchable, written, inputs, rendered.due, summary))
     if not (options.drafts or options.future):
         record_published(root, rendered.site)  # addresses now public; check reports if one later changes
     return BuildResult(target, pages, files, time.perf_counter() - started)
+
+
+def _afresh(
+    root: Path, options: BuildOptions, config: Config, caches: Caches, progress: Progress | None
+) -> tuple[SiteFiles, dict[str, str], OutputState]:
+    """A first build: pages are written into a fresh folder as they are rendered (not kept in memory),
+    the search index is made from them, and the folder is swapped in; a failure removes it."""
+    searchable: dict[str, str] = {}
+    with FreshOutput(config.output_dir, root) as fresh:
+
+        def write(name: str, data: bytes) -> None:
+            fresh.write(name, data)
+            if is_searchable(name, data):
+                searchable[name] = fresh.digests[name]
+
+        rendered = render_site(root, options, config.output_dir, config.base_url, caches, progress, write)
+        for name, data in rendered.files.items():
+            write(name, data)
+        for source, name in rendered.copies:
+            fresh.copy(source, name)
+        if progress is not None:
+            progress.stage("Search index")
+        names = sorted(searchable)
+        pages = Published(fresh.folder, {}, names)
+        SearchIndexing(fresh.folder, pages, names, config.search_bundle_pages).finish()
+        fresh.swap()
+    return rendered, searchable, record_output(config.output_dir, fresh.digests)
 
 
 def _bundles_to_redo(before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int) -> set[int]:

@@ -93,8 +93,10 @@ class Progress:
 
     def _line(self) -> str:
         number = f"[{self._number}/{self._stages}] " if self._stages else ""
-        count = f"{self._count:,}" if self._total is None else f"{self._count:,}/{self._total:,}"
-        return f"{number}{self._name} {count}"
+        if self._total is None:
+            # A stage without a known size shows its count once something was counted, else its name alone.
+            return f"{number}{self._name} {self._count:,}" if self._count else f"{number}{self._name}"
+        return f"{number}{self._name} {self._count:,}/{self._total:,}"
 
     def _write(self, line: str) -> None:
         assert self._stream is not None

@@ -6,7 +6,7 @@ import dataclasses
 import functools
 import hashlib
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -168,6 +168,7 @@ def render_pages(
     jobs: int = 1,
     current: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    sink: Callable[[str, bytes], None] | None = None,
 ) -> RenderedPages:
     """Render every page whose fingerprint differs from `current` (what the output holds); errors name
     the template and line.
@@ -186,6 +187,8 @@ def render_pages(
     for name, result in map_chunks(_renderer, render_chunk, (site, bodies, assets), todo, jobs, progress.advance):
         if isinstance(result, SiteError):
             errors.setdefault((result.file, result.line, result.message), result)
+        elif sink is not None:
+            sink(name, result)  # written at once: a big site's pages are never all held in memory
         else:
             files[name] = result
     return RenderedPages(files, kept, prints, list(errors.values()))

@@ -132,3 +132,12 @@ def test_a_template_error_in_a_parallel_build_still_names_the_template_and_line(
         build(site_root, BuildOptions(now=NOW, jobs=2), output=site_root / "public")
     [error] = caught.value.errors
     assert (error.file, error.line) == ("layouts/page.html", 4)
+
+
+def test_a_first_build_that_fails_while_writing_pages_leaves_nothing_behind(site_root):
+    page = site_root / "layouts/page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ x.y }}"), "utf-8")
+    with pytest.raises(BuildError):
+        build_site(site_root)
+    assert not (site_root / "public").exists()
+    assert [p.name for p in site_root.iterdir() if p.name.startswith(".public")] == []
