@@ -22,7 +22,7 @@ from pathlib import Path
 from sitegen.config import Config
 from sitegen.errors import SiteError
 from sitegen.generator import GENERATOR
-from sitegen.markup import Rendered
+from sitegen.markup import Outline, Rendered, without_html
 from sitegen.model import BuildOptions
 from sitegen.output import OutputState
 
@@ -155,13 +155,13 @@ class SqliteBodies:
 
     def add(self, converted: Mapping[str, tuple[Rendered, list[SiteError]]]) -> None:
         rows = (
-            (key, _dumps((rendered.images, rendered.cover, errors)), _dumps(rendered))
+            (key, _dumps((without_html(rendered), errors)), _dumps(rendered))
             for key, (rendered, errors) in converted.items()
         )
         with self._db() as db:
             db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
 
-    def outline(self, keys: Iterable[str]) -> dict[str, tuple[tuple[str, ...], str | None, list[SiteError]]]:
+    def outline(self, keys: Iterable[str]) -> dict[str, Outline]:
         wanted = set(keys)
         rows = self._db().execute("SELECT key, outline FROM bodies")
         return {key: pickle.loads(outline) for key, outline in rows if key in wanted}  # noqa: S301 - our cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import os
@@ -215,6 +216,9 @@ class Converter:
         return found
 
 
+Outline = tuple["Rendered", list[SiteError]]  # a body without its HTML, and the problems found in it
+
+
 class BodyStore(Protocol):
     """Converted bodies by key: a dict for one process (serve, check), a file kept between builds."""
 
@@ -222,11 +226,16 @@ class BodyStore(Protocol):
 
     def add(self, converted: Mapping[str, tuple[Rendered, list[SiteError]]]) -> None: ...
 
-    def outline(self, keys: Iterable[str]) -> dict[str, tuple[tuple[str, ...], str | None, list[SiteError]]]: ...
+    def outline(self, keys: Iterable[str]) -> dict[str, Outline]: ...
 
     def rendered(self, key: str) -> Rendered: ...
 
     def retain(self, keys: set[str]) -> None: ...
+
+
+def without_html(rendered: Rendered) -> Rendered:
+    """What lists, feeds and covers need of a body: all but its HTML."""
+    return dataclasses.replace(rendered, html="")
 
 
 class MemoryBodies(dict):
@@ -238,8 +247,8 @@ class MemoryBodies(dict):
     def add(self, converted: Mapping[str, tuple[Rendered, list[SiteError]]]) -> None:
         self.update(converted)
 
-    def outline(self, keys: Iterable[str]) -> dict[str, tuple[tuple[str, ...], str | None, list[SiteError]]]:
-        return {key: (self[key][0].images, self[key][0].cover, self[key][1]) for key in keys}
+    def outline(self, keys: Iterable[str]) -> dict[str, Outline]:
+        return {key: (without_html(self[key][0]), self[key][1]) for key in keys}
 
     def rendered(self, key: str) -> Rendered:
         return self[key][0]
@@ -250,17 +259,29 @@ class MemoryBodies(dict):
 
 
 class Bodies(Mapping):
-    """Each document's converted body by (kind, stem, lang), fetched from the store when a page needs it."""
+    """Each document's converted body by (kind, stem, lang), without its HTML; html() reads that from the
+    store when a page shows the body, so a big site's HTML is never all in memory at once."""
 
-    def __init__(self, keys: Mapping[tuple, str], store: BodyStore, fresh: Mapping[str, Rendered]):
+    def __init__(
+        self, keys: Mapping[tuple, str], store: BodyStore, light: Mapping[str, Rendered], edited: Mapping | None = None
+    ):
         self.keys_by_doc = keys
         self.store = store
-        self.fresh = fresh  # converted in this build: kept in memory, the store need not be read back
+        self.light = light  # by body key
+        self.edited = edited or {}  # by document: bodies converted after these were stored (serve's first answer)
 
     def __getitem__(self, doc: tuple) -> Rendered:
-        key = self.keys_by_doc[doc]
-        found = self.fresh.get(key)
-        return found if found is not None else self.store.rendered(key)
+        found = self.edited.get(doc)
+        return found if found is not None else self.light[self.keys_by_doc[doc]]
+
+    def html(self, doc: tuple) -> str:
+        """The body's HTML."""
+        found = self.edited.get(doc)
+        return found.html if found is not None else self.store.rendered(self.keys_by_doc[doc]).html
+
+    def with_edited(self, edited: Mapping[tuple, Rendered]) -> Bodies:
+        """These bodies with some documents' bodies replaced."""
+        return Bodies(self.keys_by_doc, self.store, self.light, {**self.edited, **edited})
 
     def __iter__(self) -> Iterator[tuple]:
         return iter(self.keys_by_doc)
@@ -307,13 +328,14 @@ def render_bodies(
     fresh = dict(zip(todo, converted, strict=True))
     store.add(fresh)
     store.retain(set(keys.values()))
+    del fresh, converted  # in the store now: HTML is read from there when a page shows it
     outline = store.outline(keys.values())
     photos, errors = [], []
     for key in keys.values():
-        images, cover, found = outline[key]
-        photos += [*images, *([cover] if cover else [])]
+        light, found = outline[key]
+        photos += [*light.images, *([light.cover] if light.cover else [])]
         errors += found
-    bodies = Bodies(keys, store, {key: rendered for key, (rendered, _) in fresh.items()})
+    bodies = Bodies(keys, store, {key: light for key, (light, _) in outline.items()})
     return ConvertedBodies(bodies, tuple(photos), errors)
 
 

@@ -29,7 +29,7 @@ from sitegen.config import Config, load_config
 from sitegen.content import load_documents
 from sitegen.errors import raise_if_any
 from sitegen.images import resized_copies
-from sitegen.markup import BodyStore, MemoryBodies, Rendered, body_keys, render_bodies
+from sitegen.markup import Bodies, BodyStore, MemoryBodies, body_keys, render_bodies
 from sitegen.model import BuildOptions, Site, assemble_site, published_documents
 from sitegen.output import (
     FreshOutput,
@@ -76,7 +76,7 @@ class SiteFiles:
     prints: Mapping[str, str]  # each page's fingerprint, to keep for the next build
     copies: tuple[tuple[Path, str], ...]
     due: datetime | None  # the first post date after the build's time (None: nothing scheduled, or --future)
-    bodies: Mapping[tuple, Rendered]  # each document's converted body
+    bodies: Bodies  # each document's converted body
     assets: Assets
 
 

@@ -9,7 +9,6 @@ existing files whose addresses stay the same gets None here, and only the full r
 
 from __future__ import annotations
 
-from collections import ChainMap
 from collections.abc import MutableMapping
 from pathlib import Path
 
@@ -41,7 +40,7 @@ def render_edited(last: SiteFiles, sources: MutableMapping[Path, tuple], options
     converted = {key: converter.convert(doc) for key, doc in by_key.items()}
     if any(found for _, found in converted.values()):
         return {}
-    bodies = ChainMap({key: rendered for key, (rendered, _) in converted.items()}, last.bodies)
+    bodies = last.bodies.with_edited({key: rendered for key, (rendered, _) in converted.items()})
     renderer = Renderer(site, bodies, last.assets)
     pages = [document_page(doc, site.doc_paths, options) for doc in published]
     return {name: data for name, data in render_chunk(renderer, pages) if isinstance(data, bytes)}

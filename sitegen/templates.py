@@ -30,7 +30,7 @@ from sitegen.content import Document
 from sitegen.errors import SiteError
 from sitegen.generator import GENERATOR
 from sitegen.images import SIZES
-from sitegen.markup import Rendered
+from sitegen.markup import Bodies, Rendered
 from sitegen.model import Entry, Page, Site, tag_name
 from sitegen.parallel import map_chunks
 from sitegen.progress import Progress
@@ -59,7 +59,7 @@ def make_environment(root: Path) -> Environment:
 class Renderer:
     """Renders pages of one site; holds what every template may call."""
 
-    def __init__(self, site: Site, bodies: Mapping[tuple, Rendered], assets: Assets):
+    def __init__(self, site: Site, bodies: Bodies, assets: Assets):
         self.site = site
         self.config = site.config
         self.urls = Urls(site.config)
@@ -88,7 +88,7 @@ class Renderer:
 
     def body(self, doc: Any) -> Markup:
         """A document's body as HTML (already converted from Markdown)."""
-        return Markup(self.bodies[(doc.kind, doc.stem, doc.lang)].html)  # noqa: S704 - our own Markdown output
+        return Markup(self.bodies.html((doc.kind, doc.stem, doc.lang)))  # noqa: S704 - our own Markdown output
 
     def summary(self, doc: Any) -> str:
         """The document's summary, or the start of its text."""
