@@ -23,7 +23,7 @@ from sitegen.content import Document
 from sitegen.errors import SiteError
 from sitegen.generator import GENERATOR
 from sitegen.images import SIZES, picture
-from sitegen.parallel import map_chunks
+from sitegen.parallel import each_result
 from sitegen.progress import Progress
 from sitegen.urls import Urls
 
@@ -324,11 +324,16 @@ def render_bodies(
     todo = {keys[(d.kind, d.stem, d.lang)]: d for d in documents if keys[(d.kind, d.stem, d.lang)] in needed}
     progress = progress or Progress.quiet()
     progress.stage("Converting Markdown", len(todo))
-    converted = map_chunks(Converter, _convert_chunk, links, list(todo.values()), jobs, progress.advance)
-    fresh = dict(zip(todo, converted, strict=True))
-    store.add(fresh)
+    converted = each_result(Converter, _convert_chunk, links, list(todo.values()), jobs, progress.advance)
+    # Into the store as they come, a few hundred at a time: HTML is read from there when a page shows it.
+    batch: dict[str, tuple[Rendered, list[SiteError]]] = {}
+    for key, result in zip(todo, converted, strict=True):
+        batch[key] = result
+        if len(batch) >= _STORE_BATCH:
+            store.add(batch)
+            batch = {}
+    store.add(batch)
     store.retain(set(keys.values()))
-    del fresh, converted  # in the store now: HTML is read from there when a page shows it
     outline = store.outline(keys.values())
     photos, errors = [], []
     for key in keys.values():
@@ -337,6 +342,9 @@ def render_bodies(
         errors += found
     bodies = Bodies(keys, store, {key: light for key, (light, _) in outline.items()})
     return ConvertedBodies(bodies, tuple(photos), errors)
+
+
+_STORE_BATCH = 500
 
 
 def _body_key(doc: Document, context: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -39,26 +39,36 @@ def map_chunks(
     in this process when jobs is 1 or where processes cannot be forked (Windows), and the result is
     the same whichever way it was made. `advance` is told how many items each finished chunk held.
     """
+    return list(each_result(prepare, work, shared, items, jobs, advance))
+
+
+def each_result(
+    prepare: Callable[[Any], State],
+    work: Callable[[State, Sequence[Item]], list[Result]],
+    shared: Any,
+    items: Sequence[Item],
+    jobs: int,
+    advance: Callable[[int], None] | None = None,
+) -> Iterator[Result]:
+    """As map_chunks, one result at a time as chunks finish: the caller need not hold them all."""
     advance = advance or _ignore
     if jobs < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        state, results = prepare(shared), []
+        state = prepare(shared)
         for start in range(0, len(items), _STEP):
-            results += work(state, items[start : start + _STEP])
+            yield from work(state, items[start : start + _STEP])
             advance(len(items[start : start + _STEP]))
-        return results
+        return
     global _inherited
     _inherited = (prepare, work, shared, items)
     size = min(_STEP, -(-len(items) // (jobs * 4)))
     # Workers get index ranges: the items themselves are inherited, never pickled.
     chunks = [(start, start + size) for start in range(0, len(items), size)]
     context = multiprocessing.get_context("fork")
-    results = []
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_prepare) as pool:
             for chunk in pool.map(_run_chunk, chunks):
-                results += chunk
+                yield from chunk
                 advance(len(chunk))
-        return results
     finally:
         _inherited = None
 
