@@ -40,6 +40,7 @@ class BuildState:
     inputs: str = ""  # digest of every input file's name, size and modification time
     due: datetime | None = None  # the next post date after that build: from then on, the site changes
     summary: tuple = ()  # pages per language and files, for the one-line summary
+    generator: str = GENERATOR  # the version that wrote it: another version starts afresh
 
     def is_current(self, inputs: str, now: datetime, changed: set[str]) -> bool:
         """Whether the output is still what a build now would write: same inputs, same time window, untouched."""
@@ -66,7 +67,8 @@ def input_digest(root: Path) -> str:
 
 def state_file(config: Config, options: BuildOptions) -> Path:
     """Where the state of builds into this output folder with these options is kept."""
-    key = repr((GENERATOR, str(config.output_dir.resolve()), config.base_url, options.drafts, options.future))
+    # Not keyed by the generator's version: a new version replaces the file instead of adding one.
+    key = repr((str(config.output_dir.resolve()), config.base_url, options.drafts, options.future))
     return config.root / CACHE / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.pickle"
 
 
@@ -78,7 +80,9 @@ def sources_file(config: Config) -> Path:
 def load_state(path: Path) -> BuildState:
     """The state saved by the last build, or an empty one (a full build) when there is none to trust."""
     state = _load(path)
-    return state if isinstance(state, BuildState) else BuildState()
+    if not isinstance(state, BuildState) or getattr(state, "generator", None) != GENERATOR:
+        return BuildState()
+    return state
 
 
 def load_sources(path: Path, config: Config) -> dict:

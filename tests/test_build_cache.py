@@ -154,3 +154,18 @@ def test_with_the_index_in_several_bundles_the_cached_build_equals_a_cold_build(
     CHANGES[change](site_root)
     build_site(site_root)
     assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
+
+
+def test_a_cache_left_by_another_version_of_the_generator_is_not_used(site_root):
+    import pickle
+
+    first = build_site(site_root)
+    [saved] = [p for p in (site_root / CACHE).glob("*.pickle") if p.name != "sources.pickle"]
+    state = pickle.loads(saved.read_bytes())
+    state.summary = ((("vi", 999),), 1)  # what a trusted cache would report, nothing having changed
+    saved.write_bytes(pickle.dumps(state))
+    assert build_site(site_root).pages_per_language == {"vi": 999}
+    state.generator = "an older version"
+    saved.write_bytes(pickle.dumps(state))
+    assert build_site(site_root).pages_per_language == first.pages_per_language
+    assert len([p for p in (site_root / CACHE).glob("*.pickle") if p.name != "sources.pickle"]) == 1
