@@ -58,10 +58,16 @@ class BuildResult:
     pages_per_language: dict[str, int]
     files: int
     seconds: float
+    unchanged: bool = False  # nothing a build reads had changed: the output was checked, not written
 
     def summary(self) -> str:
         """One line: pages per language, files, folder and time taken."""
         per_language = ", ".join(f"{count} {lang}" for lang, count in self.pages_per_language.items())
+        if self.unchanged:
+            return (
+                f"Nothing changed since the last build: {per_language} pages ({self.files} files) "
+                f"in {self.output}, checked in {self.seconds:.2f} s"
+            )
         return f"Built {per_language} pages ({self.files} files) into {self.output} in {self.seconds:.2f} s"
 
 
@@ -159,7 +165,7 @@ def build(
     if found is not None and state.is_current(inputs, options.now, found[0]) and not found[1]:
         # Nothing a build reads has changed, nothing scheduled has come due, the output is as we left it.
         pages, files = state.summary
-        return BuildResult(target, dict(pages), files, time.perf_counter() - started)
+        return BuildResult(target, dict(pages), files, time.perf_counter() - started, unchanged=True)
     sources_path = sources_file(config)
     sources = load_sources(sources_path, config)
     stamps = {path: stamp for path, (stamp, _) in sources.items()}

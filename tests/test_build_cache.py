@@ -144,6 +144,8 @@ def test_a_rebuild_with_nothing_changed_reports_the_same_summary(site_root):
     first = build_site(site_root)
     again = build_site(site_root)
     assert (again.pages_per_language, again.files) == (first.pages_per_language, first.files)
+    assert first.summary().startswith("Built ")
+    assert again.summary().startswith("Nothing changed since the last build: ")
 
 
 @pytest.mark.parametrize("change", ["a post's text", "a new post", "a removed post"])
