@@ -88,7 +88,7 @@ def load_documents(
     progress = progress or Progress.quiet()
     if cache is None:
         progress.stage("Reading content", len(paths))
-        read = map_chunks(_same, _read_chunk, config, paths, jobs, progress.advance)
+        read = list(map_chunks(_same, _read_chunk, config, paths, jobs, progress.advance))
     else:
         stamps = {path: (stat.st_mtime_ns, stat.st_size) for path, _ in paths for stat in [path.stat()]}
         stale = [(path, kind) for path, kind in paths if cache.get(path, (None,))[0] != stamps[path]]

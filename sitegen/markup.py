@@ -23,7 +23,7 @@ from sitegen.content import Document
 from sitegen.errors import SiteError
 from sitegen.generator import GENERATOR
 from sitegen.images import SIZES, picture
-from sitegen.parallel import each_result
+from sitegen.parallel import map_chunks
 from sitegen.progress import Progress
 from sitegen.urls import Urls
 
@@ -324,7 +324,7 @@ def render_bodies(
     todo = {keys[(d.kind, d.stem, d.lang)]: d for d in documents if keys[(d.kind, d.stem, d.lang)] in needed}
     progress = progress or Progress.quiet()
     progress.stage("Converting Markdown", len(todo))
-    converted = each_result(Converter, _convert_chunk, links, list(todo.values()), jobs, progress.advance)
+    converted = map_chunks(Converter, _convert_chunk, links, list(todo.values()), jobs, progress.advance)
     # Into the store as they come, a few hundred at a time: HTML is read from there when a page shows it.
     batch: dict[str, tuple[Rendered, list[SiteError]]] = {}
     for key, result in zip(todo, converted, strict=True):

@@ -32,25 +32,14 @@ def map_chunks(
     items: Sequence[Item],
     jobs: int,
     advance: Callable[[int], None] | None = None,
-) -> list[Result]:
-    """work(prepare(shared), chunk) over contiguous chunks of items, results in the items' order.
+) -> Iterator[Result]:
+    """work(prepare(shared), chunk) over contiguous chunks of items, each result in the items' order,
+    yielded as its chunk finishes: the caller need not hold them all.
 
     prepare runs once per process (a template environment, a Markdown converter). Everything runs
     in this process when jobs is 1 or where processes cannot be forked (Windows), and the result is
     the same whichever way it was made. `advance` is told how many items each finished chunk held.
     """
-    return list(each_result(prepare, work, shared, items, jobs, advance))
-
-
-def each_result(
-    prepare: Callable[[Any], State],
-    work: Callable[[State, Sequence[Item]], list[Result]],
-    shared: Any,
-    items: Sequence[Item],
-    jobs: int,
-    advance: Callable[[int], None] | None = None,
-) -> Iterator[Result]:
-    """As map_chunks, one result at a time as chunks finish: the caller need not hold them all."""
     advance = advance or _ignore
     if jobs < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         state = prepare(shared)

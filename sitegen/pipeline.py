@@ -159,7 +159,8 @@ def build(
     target, saved = config.output_dir, state_file(config, options)
     state = load_state(saved)
     found = changed_since(target, state.output) if state.output else None
-    raise_if_any(check_target(target, root, walk=found is None))
+    # The files of the output are checked by changed_since (later builds) or FreshOutput (first builds).
+    raise_if_any(check_target(target, root, walk=False))
     changed: set[str] = set()
     inputs = input_digest(root)
     if found is not None and state.is_current(inputs, options.now, found[0]) and not found[1]:

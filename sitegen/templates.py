@@ -32,7 +32,7 @@ from sitegen.generator import GENERATOR
 from sitegen.images import SIZES
 from sitegen.markup import Bodies, Rendered
 from sitegen.model import Entry, Page, Site, tag_name
-from sitegen.parallel import each_result
+from sitegen.parallel import map_chunks
 from sitegen.progress import Progress
 from sitegen.urls import Urls, output_file
 
@@ -184,7 +184,7 @@ def render_pages(
     errors: dict[tuple, SiteError] = {}
     progress = progress or Progress.quiet()
     progress.stage("Rendering pages", len(todo))
-    for name, result in each_result(_renderer, render_chunk, (site, bodies, assets), todo, jobs, progress.advance):
+    for name, result in map_chunks(_renderer, render_chunk, (site, bodies, assets), todo, jobs, progress.advance):
         if isinstance(result, SiteError):
             errors.setdefault((result.file, result.line, result.message), result)
         elif sink is not None:
