@@ -97,8 +97,7 @@ class FreshOutput:
 
     def swap(self) -> None:
         """List every file in the manifest, then put the folder in the target's place."""
-        listing = sorted(files_under(self.folder))
-        (self.folder / MANIFEST).write_text("\n".join(listing) + "\n", encoding="utf-8")
+        _write_manifest(self.folder, files_under(self.folder))
         _swap(self.folder, self.target)
 
 
