@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -55,7 +57,14 @@ def map_chunks(
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_prepare) as pool:
-            for chunk in pool.map(_run_chunk, chunks):
+            # A few chunks in flight, not all: results wait for the caller in memory, not by the thousand.
+            waiting = iter(chunks)
+            running = deque(pool.submit(_run_chunk, bounds) for bounds in islice(waiting, 2 * jobs))
+            while running:
+                chunk = running.popleft().result()
+                following = next(waiting, None)
+                if following is not None:
+                    running.append(pool.submit(_run_chunk, following))
                 yield from chunk
                 advance(len(chunk))
     finally:
