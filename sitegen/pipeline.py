@@ -45,7 +45,7 @@ from sitegen.progress import Progress
 from sitegen.published import record_published
 from sitegen.recordload import load_records
 from sitegen.records import record_files, record_pages
-from sitegen.search import INDEX_FOLDER, SearchIndexing, bundle_count, bundle_of, is_searchable
+from sitegen.search import INDEX_FOLDER, bundle_count, bundle_of, is_searchable, make_search_index
 from sitegen.templates import render_pages
 from sitegen.urls import Urls, output_file
 
@@ -220,7 +220,7 @@ def _afresh(
             progress.stage("Search index")
         names = sorted(searchable)
         pages = Published(fresh.folder, {}, names)
-        SearchIndexing(fresh.folder, pages, names, config.search_bundle_pages).finish()
+        make_search_index(fresh.folder, pages, names, config.search_bundle_pages)
         fresh.swap()
     return rendered, searchable, record_output(config.output_dir, fresh.digests)
 
@@ -252,7 +252,7 @@ def _update(
     try:
         published = Published(target, rendered.files, rendered.kept)
         names = sorted(searchable)
-        SearchIndexing(staging, published, names, bundle_pages, target / INDEX_FOLDER, redo).finish()
+        make_search_index(staging, published, names, bundle_pages, target / INDEX_FOLDER, redo)
         index = staging / INDEX_FOLDER
         return update_site(target, previous, changed, rendered.files, rendered.kept, rendered.copies, index)
     finally:

@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import unescape
@@ -117,108 +116,82 @@ def bundle_folder(number: int) -> str:
     return "" if number == MAIN_BUNDLE else f"more-{number}/"
 
 
-class SearchIndexing:
-    """Pagefind at work on staged copies of the searchable pages, in the background, two bundles at a time.
+def make_search_index(
+    folder: Path,
+    files: Mapping[str, bytes],
+    names: Sequence[str],
+    bundle_pages: int,
+    previous: Path | None = None,
+    redo: set[int] | None = None,
+) -> None:
+    """Index the searchable pages `names` (bytes from `files`) into folder/pagefind/.
 
     A big site's index is made of bundles of about `bundle_pages` pages each (Pagefind holds a whole
-    bundle in memory: about 200 KB per page), merged by the search page. Bundles whose pages are all
-    unchanged are copied from `previous` (the pagefind/ folder of the last build) instead of made again.
+    bundle in memory: about 200 KB per page), two Pagefind runs at a time, merged by the search page.
+    With `previous` (the pagefind/ folder of the last build), only the bundles numbered in `redo` are
+    made again; the others are copied. A failure is a build error, and nothing gets published.
     """
-
-    def __init__(
-        self,
-        folder: Path,
-        files: Mapping[str, bytes],
-        names: Sequence[str],
-        bundle_pages: int,
-        previous: Path | None = None,
-        redo: set[int] | None = None,
-    ):
-        self.program = _pagefind_program()
-        self.output = folder / INDEX_FOLDER
-        self.count = bundle_count(len(names), bundle_pages)
-        self.groups: dict[int, list[str]] = {number: [] for number in range(self.count)}
-        for name in sorted(names):
-            self.groups[bundle_of(name, self.count)].append(name)
-        self.todo = sorted(self.groups) if previous is None or redo is None else sorted(redo & set(self.groups))
-        self.previous = previous
-        self.files = files
-        # In memory where the machine allows: Pagefind reads a folder far faster than it takes
-        # pages one by one through its API, and the staged copies are never published.
-        self.staging = Path(tempfile.mkdtemp(prefix="sitegen-search-", dir=_fast_temp_dir(len(names))))
-        self.failures: list[str] = []
-        self.running: list[subprocess.Popen] = []
-        self.stopped = False
-        self.worker = threading.Thread(target=self._make_bundles, name="search-index", daemon=True)
-        self.worker.start()
-
-    def _make_bundles(self) -> None:
-        try:
-            pending = list(self.todo)
-            while (pending or self.running) and not self.stopped:
-                while pending and len(self.running) < _PARALLEL and not self.stopped:
-                    self.running.append(self._start(pending.pop(0)))
-                oldest = self.running[0]
-                out, err = oldest.communicate()
-                self.running.remove(oldest)
-                if oldest.returncode != 0:
-                    lines = (err or out).decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-                    self.failures.append(lines[0])
-        except Exception as exc:  # noqa: BLE001 - reported by finish() as a build error
-            self.failures.append(str(exc))
-
-    def _start(self, number: int) -> subprocess.Popen:
-        site = self.staging / f"site-{number}"
-        site.mkdir()
-        # In sorted order, one page after another: Pagefind's output follows the order the folder lists its files.
-        _stage_chunk((site, self.files), self.groups[number])
-        out = self._made(number)  # beside the output, on its file system: moved into place by a rename
-        command = [str(self.program), "--site", str(site), "--output-path", str(out), "--quiet"]
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-    def _made(self, number: int) -> Path:
-        return self.output.parent / f".sitegen-bundle-{number}"
-
-    def finish(self) -> None:
-        """Wait for Pagefind, put the bundles in place; a failure is a build error, and nothing gets published."""
-        try:
-            self.worker.join()
-            if self.failures:
-                message = f"the search index could not be built: {self.failures[0]}"
-                raise_if_any([SiteError(INDEX_FOLDER, message, None, _INSTALL_HINT)])
-            self._assemble()
-        finally:
-            self._clean()
-
-    def _clean(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
-        for number in self.todo:
-            shutil.rmtree(self._made(number), ignore_errors=True)
-
-    def _assemble(self) -> None:
-        self.output.mkdir(parents=True, exist_ok=True)
-        for number in range(self.count):
-            target = self.output / bundle_folder(number)
-            if number in self.todo:
-                _move_contents(self._made(number), target)
+    program = _pagefind_program()
+    output = folder / INDEX_FOLDER
+    count = bundle_count(len(names), bundle_pages)
+    groups: dict[int, list[str]] = {number: [] for number in range(count)}
+    for name in sorted(names):
+        groups[bundle_of(name, count)].append(name)
+    todo = sorted(groups) if previous is None or redo is None else sorted(redo & set(groups))
+    made = {number: output.parent / f".sitegen-bundle-{number}" for number in todo}  # renamed into place
+    # In memory where the machine allows: Pagefind reads a folder far faster than it takes pages one by
+    # one through its API, and the staged copies are never published.
+    staging = Path(tempfile.mkdtemp(prefix="sitegen-search-", dir=_fast_temp_dir(len(names))))
+    try:
+        failures = _run_pagefind(program, staging, files, groups, made)
+        if failures:
+            message = f"the search index could not be built: {failures[0]}"
+            raise_if_any([SiteError(INDEX_FOLDER, message, None, _INSTALL_HINT)])
+        output.mkdir(parents=True, exist_ok=True)
+        for number in range(count):
+            target = output / bundle_folder(number)
+            if number in made:
+                _move_contents(made[number], target)
             else:
-                _copy_bundle(self.previous / bundle_folder(number), target, main=number == MAIN_BUNDLE)
+                _copy_bundle(previous / bundle_folder(number), target, main=number == MAIN_BUNDLE)
             if number != MAIN_BUNDLE:
                 _slim(target)  # the program and its WebAssembly come from the main bundle
             _sort_entry(target / "pagefind-entry.json")
-        for unused in self.output.glob("pagefind-*ui*"):
+        for unused in output.glob("pagefind-*ui*"):
             unused.unlink()  # Pagefind's own UI; static/js/search.js talks to pagefind.js directly
-        more = [bundle_folder(number) for number in range(self.count) if number != MAIN_BUNDLE]
-        (self.output / BUNDLE_LIST).write_text(json.dumps(more), encoding="utf-8")
+        more = [bundle_folder(number) for number in range(count) if number != MAIN_BUNDLE]
+        (output / BUNDLE_LIST).write_text(json.dumps(more), encoding="utf-8")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        for path in made.values():
+            shutil.rmtree(path, ignore_errors=True)
 
-    def cancel(self) -> None:
-        """Stop Pagefind when the build failed while it was working."""
-        self.stopped = True
-        for process in list(self.running):
-            if process.poll() is None:
-                process.kill()
-        self.worker.join()
-        self._clean()
+
+def _run_pagefind(
+    program: Path, staging: Path, files: Mapping[str, bytes], groups: Mapping[int, list[str]], made: Mapping
+) -> list[str]:
+    """Stage each bundle's pages and run Pagefind on them, _PARALLEL at a time; the failures' last lines."""
+    pending, running, failures = list(made), [], []
+    try:
+        while pending or running:
+            while pending and len(running) < _PARALLEL:
+                number = pending.pop(0)
+                site = staging / f"site-{number}"
+                site.mkdir()
+                # In sorted order, one page after another: Pagefind's output follows the order the folder lists.
+                _stage_chunk((site, files), groups[number])
+                command = [str(program), "--site", str(site), "--output-path", str(made[number]), "--quiet"]
+                running.append((site, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
+            site, process = running.pop(0)
+            out, err = process.communicate()
+            shutil.rmtree(site, ignore_errors=True)  # staged pages are memory (/dev/shm): freed bundle by bundle
+            if process.returncode != 0:
+                failures.append(((err or out).decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1])
+    finally:
+        for _, process in running:  # only when something went wrong while Pagefind was at work
+            process.kill()
+            process.communicate()
+    return failures
 
 
 _PARALLEL = 2  # Pagefind runs at once: its own threads use the cores; two bundles keep memory bounded
