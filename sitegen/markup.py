@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html
-import os
 import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -300,11 +299,46 @@ class ConvertedBodies:
 
 
 def body_keys(documents: Sequence[Document], urls: Urls, content_root: Path, doc_paths: Mapping) -> dict[tuple, str]:
-    """A digest per document of everything its HTML depends on: its text, other pages' addresses, the pictures."""
-    doc_files = sorted((d.file, doc_paths[(d.kind, d.stem, d.lang)]) for d in documents)
-    context = repr((GENERATOR, urls.href(""), doc_files, _picture_files(content_root)))
-    digest = hashlib.sha256(context.encode()).hexdigest()
-    return {(d.kind, d.stem, d.lang): _body_key(d, digest) for d in documents}
+    """A digest per document of everything its HTML depends on: its text, and what its links and
+    pictures point to (the addresses of the posts it links to, the size and time of its photos).
+
+    Only what a body points to: a new post or photo elsewhere leaves every other body as it was.
+    """
+    doc_files = {d.file: doc_paths[(d.kind, d.stem, d.lang)] for d in documents}
+    links = Links(urls, content_root, doc_files)
+    base = repr((GENERATOR, urls.href("")))
+    keys = {}
+    for doc in documents:
+        targets = set(_link_targets(doc.body)) | ({doc.cover.src} if doc.cover else set())
+        pointed = [(target, _pointed_to(links, target, doc.file)) for target in sorted(targets)]
+        keys[(doc.kind, doc.stem, doc.lang)] = _body_key(doc, base + repr(pointed))
+    return keys
+
+
+# Link and image targets as Python-Markdown reads them: inline (with or without <...>), reference
+# definitions, and any word that looks like a content file, to err on the side of a new key.
+_INLINE_TARGET = re.compile(r"\]\(\s*(?:<([^>\n]*)>|([^)\s]+))")
+_REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(?:<([^>\n]*)>|(\S+))", re.MULTILINE)
+_FILE_LIKE = re.compile(r"[^\s()<>\[\]\"']+\.(?:md|jpe?g|png|gif|webp|svg|avif)\b", re.IGNORECASE)
+
+
+def _link_targets(body: str) -> Iterator[str]:
+    for pattern in (_INLINE_TARGET, _REFERENCE_TARGET):
+        for match in pattern.finditer(body):
+            yield match.group(1) or match.group(2) or ""
+    yield from _FILE_LIKE.findall(body)
+
+
+def _pointed_to(links: Links, target: str, doc_file: str) -> object:
+    """What a link or picture resolves to now: a page address, or a photo with its size and time."""
+    path = target.split("#")[0].split("?")[0]
+    if path.endswith(".md") or path.startswith("/"):
+        return links.link(target, doc_file)
+    found = links.image(target, doc_file)
+    if found is None or _is_external(found):
+        return found
+    stat = (links.content_root / found).stat()
+    return (found, stat.st_mtime_ns, stat.st_size)
 
 
 def render_bodies(
@@ -354,17 +388,6 @@ def _body_key(doc: Document, context: str) -> str:
 
 def _convert_chunk(converter: Converter, documents: Sequence[Document]) -> list[tuple[Rendered, list[SiteError]]]:
     return [converter.convert(doc) for doc in documents]
-
-
-def _picture_files(content_root: Path) -> list[tuple[str, int, int]]:
-    found = []
-    for directory, _, names in os.walk(content_root):
-        for name in names:
-            if not name.lower().endswith(".md"):
-                path = Path(directory, name)
-                stat = path.stat()
-                found.append((path.relative_to(content_root).as_posix(), stat.st_mtime_ns, stat.st_size))
-    return sorted(found)
 
 
 def excerpt(body_html: str, limit: int = 160) -> str:

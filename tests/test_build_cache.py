@@ -21,6 +21,19 @@ def cold_build(root, tmp_path, now=NOW, **options):
     return tree_bytes(copy / "public")
 
 
+def _smaller_photo(path):
+    """The same photo at half its size, as JPEG bytes."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.resize((max(1, image.width // 2), max(1, image.height // 2)))
+        out = io.BytesIO()
+        small.convert("RGB").save(out, "JPEG")
+    return out.getvalue()
+
+
 def stamps(folder):
     return {p.relative_to(folder): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
@@ -57,6 +70,12 @@ CHANGES = {
     "a layout": lambda root: edit(root, "layouts/base.html", "</body>", "<!-- đổi -->\n</body>"),
     "the settings": lambda root: set_config(root, home_posts=1),
     "a stylesheet": lambda root: (root / "static/css/site.css").write_text("body { color: #111 }\n", encoding="utf-8"),
+    "the address of a linked post": lambda root: edit(
+        root, "content/news/chi-tieng-viet.vi.md", "date: 2021-06-01", "date: 2021-06-01\nslug: dia-chi-moi"
+    ),
+    "a photo replaced": lambda root: (root / "content/images/anh.jpg").write_bytes(
+        _smaller_photo(root / "content/images/anh.jpg")
+    ),
     "a new photo": lambda root: (
         shutil.copy(root / "content/images/anh.jpg", root / "content/images/anh-2.jpg"),
         edit(root, POST, "Đoạn mở đầu", "![Ảnh mới](../images/anh-2.jpg)\n\nĐoạn mở đầu"),
@@ -171,3 +190,17 @@ def test_a_cache_left_by_another_version_of_the_generator_is_not_used(site_root)
     saved.write_bytes(pickle.dumps(state))
     assert build_site(site_root).pages_per_language == first.pages_per_language
     assert len([p for p in (site_root / CACHE).glob("*.pickle") if p.name != "sources.pickle"]) == 1
+
+
+def test_a_new_post_converts_only_its_own_markdown(site_root):
+    from sitegen.markup import MemoryBodies
+    from sitegen.model import BuildOptions
+    from sitegen.pipeline import Caches, render_site
+
+    store = MemoryBodies()
+    render_site(site_root, BuildOptions(now=NOW), caches=Caches({}, store, {}))
+    before = set(store)
+    CHANGES["a new post"](site_root)
+    render_site(site_root, BuildOptions(now=NOW), caches=Caches({}, store, {}))
+    assert len(set(store) - before) == 1
+    assert before <= set(store)
