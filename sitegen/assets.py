@@ -24,14 +24,17 @@ class Assets:
     copies: tuple[tuple[Path, str], ...]
     names: Mapping[str, str]
     sizes: Mapping[str, tuple[int, int]]
+    static: frozenset[str]  # the names that come from static/ (templates may refer to these only)
 
 
 def collect_assets(root: Path) -> Assets:
     """Every file of static/, and every file under content/ that is not text the generator reads."""
-    copies, names, sizes = [], {}, {}
+    copies, names, sizes, static = [], {}, {}, set()
     for folder in (root / "static", root / "content"):
         for path in _published_files(folder):
             logical = path.relative_to(folder).as_posix()
+            if folder.name == "static":
+                static.add(logical)
             published = _fingerprinted(path, logical) if path.suffix in FINGERPRINTED else logical
             copies.append((path, published))
             names[logical] = published
@@ -39,7 +42,7 @@ def collect_assets(root: Path) -> Assets:
                 size = _image_size(path)
                 if size:
                     sizes[logical] = size
-    return Assets(tuple(copies), MappingProxyType(names), MappingProxyType(sizes))
+    return Assets(tuple(copies), MappingProxyType(names), MappingProxyType(sizes), frozenset(static))
 
 
 def _published_files(folder: Path) -> list[Path]:

@@ -83,7 +83,10 @@ class Renderer:
         self.env.filters["tag_name"] = lambda name, lang: tag_name(self.config, name, lang)
 
     def asset(self, name: str) -> str:
-        """The published, fingerprinted address of a file in static/ or content/images/."""
+        """The published, fingerprinted address of a file in static/ (photos in content/ reach templates
+        through the documents that show them, so that page fingerprints follow them)."""
+        if name not in self.assets.static:
+            raise TemplateError(f"asset({name!r}): no such file in static/")
         return self.urls.href(self.assets.names[name])
 
     def body(self, doc: Any) -> Markup:
@@ -114,7 +117,9 @@ class Renderer:
         }
 
     def image_size(self, src: str) -> tuple[int, int] | None:
-        """Width and height of an image under content/, when it is known."""
+        """Width and height of an image in static/, when it is known."""
+        if src not in self.assets.static:
+            raise TemplateError(f"image_size({src!r}): no such file in static/")
         return self.assets.sizes.get(src)
 
     def context(self, page: Page) -> dict[str, Any]:
@@ -197,7 +202,10 @@ def render_pages(
 def page_fingerprints(site: Site, body_keys: Mapping[tuple, str], assets: Assets) -> dict[str, str]:
     """A digest of everything each page's output depends on, by page path."""
     layouts = sorted((p.as_posix(), p.read_bytes()) for p in (site.config.root / LAYOUTS).rglob("*") if p.is_file())
-    common = repr((GENERATOR, site.config, site.menus, sorted(assets.names.items()), sorted(assets.sizes.items())))
+    # Templates see static/ files by name; photos in content/ only through the documents showing them,
+    # whose body keys cover them: a new photo for one post does not make every page new.
+    static = sorted((name, assets.names[name], assets.sizes.get(name)) for name in assets.static)
+    common = repr((GENERATOR, site.config, site.menus, static))
     common = _digest(common + repr(layouts))
     # Each document once (its fields and its body's key); pages then name documents by this digest.
     documents = {

@@ -83,3 +83,25 @@ def test_the_source_cache_reads_only_changed_files_and_notices_removed_ones(site
     assert ("chi-tieng-viet", "vi") not in bodies
     assert ("gioi-thieu", "vi") not in bodies  # unchanged on disk, so taken from the cache
     assert len(second) == len(first) - 2
+
+
+def test_a_new_photo_renders_again_only_the_pages_that_show_it(site_root):
+    import shutil
+
+    _, caches = render(site_root, Caches.empty())
+    shutil.copy(site_root / "content/images/anh.jpg", site_root / "content/images/moi.jpg")
+    rendered, _ = render(site_root, caches)
+    assert {POST, ABOUT, NEWS} <= rendered.kept
+
+
+def test_a_template_may_name_only_files_of_static(site_root):
+    import pytest
+
+    from sitegen.errors import BuildError
+
+    edit(site_root, "layouts/page.html", "{% block main %}", "{% block main %}{{ asset('images/anh.jpg') }}")
+    with pytest.raises(BuildError) as caught:
+        render(site_root, Caches.empty())
+    [error] = caught.value.errors
+    assert error.file == "layouts/page.html"
+    assert "no such file in static/" in error.message
