@@ -71,6 +71,16 @@ class _Source:
     body: str
     body_line: int
 
+    def __reduce__(self) -> tuple:
+        # Kept in .cache/build as UTF-8 bytes: pickling the text itself would leave a UTF-8 copy
+        # attached to every body for the rest of the build.
+        fields = (self.kind, self.stem, self.lang, self.file, self.meta, self.body.encode("utf-8"), self.body_line)
+        return (_source_from_cache, fields)
+
+
+def _source_from_cache(kind: str, stem: str, lang: str, file: str, meta: LineMap, body: bytes, line: int) -> _Source:
+    return _Source(kind, stem, lang, file, meta, body.decode("utf-8"), line)
+
 
 def load_documents(
     config: Config, jobs: int = 1, cache: MutableMapping[Path, tuple] | None = None, progress: Progress | None = None

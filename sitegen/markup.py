@@ -308,9 +308,15 @@ def body_keys(documents: Sequence[Document], urls: Urls, content_root: Path, doc
     links = Links(urls, content_root, doc_files)
     base = repr((GENERATOR, urls.href("")))
     keys = {}
+    seen: dict[tuple[str, str], object] = {}  # posts in one folder often share a picture
     for doc in documents:
+        folder = posixpath.dirname(doc.file)
         targets = set(_link_targets(doc.body)) | ({doc.cover.src} if doc.cover else set())
-        pointed = [(target, _pointed_to(links, target, doc.file)) for target in sorted(targets)]
+        pointed = []
+        for target in sorted(targets):
+            if (target, folder) not in seen:
+                seen[(target, folder)] = _pointed_to(links, target, doc.file)
+            pointed.append((target, seen[(target, folder)]))
         keys[(doc.kind, doc.stem, doc.lang)] = _body_key(doc, base + repr(pointed))
     return keys
 
@@ -318,15 +324,21 @@ def body_keys(documents: Sequence[Document], urls: Urls, content_root: Path, doc
 # Link and image targets as Python-Markdown reads them: inline (with or without <...>), reference
 # definitions, and any word that looks like a content file, to err on the side of a new key.
 _INLINE_TARGET = re.compile(r"\]\(\s*(?:<([^>\n]*)>|([^)\s]+))")
-_REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(?:<([^>\n]*)>|(\S+))", re.MULTILINE)
-_FILE_LIKE = re.compile(r"[^\s()<>\[\]\"']+\.(?:md|jpe?g|png|gif|webp|svg|avif)\b", re.IGNORECASE)
+_REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))", re.MULTILINE)
+_FILE_SUFFIX = re.compile(r"\.(?:md|jpe?g|png|gif|webp|svg|avif)\b", re.IGNORECASE)
+_TOKEN_EDGE = re.compile(r"[\s()<>\[\]\"']")
 
 
 def _link_targets(body: str) -> Iterator[str]:
-    for pattern in (_INLINE_TARGET, _REFERENCE_TARGET):
+    for pattern in (_INLINE_TARGET, _REFERENCE_TARGET) if "]:" in body else (_INLINE_TARGET,):
         for match in pattern.finditer(body):
             yield match.group(1) or match.group(2) or ""
-    yield from _FILE_LIKE.findall(body)
+    for match in _FILE_SUFFIX.finditer(body):  # found by its suffix, then read back to where the word starts
+        start = match.start()
+        while start > 0 and not _TOKEN_EDGE.match(body, start - 1):
+            start -= 1
+        if start < match.start():
+            yield body[start : match.end()]
 
 
 def _pointed_to(links: Links, target: str, doc_file: str) -> object:

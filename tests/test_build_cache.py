@@ -204,3 +204,20 @@ def test_a_new_post_converts_only_its_own_markdown(site_root):
     render_site(site_root, BuildOptions(now=NOW), caches=Caches({}, store, {}))
     assert len(set(store) - before) == 1
     assert before <= set(store)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "[bài kia][ref]\n\n[ref]: chi-tieng-viet.vi.md",
+        "[bài kia](<chi-tieng-viet.vi.md>)",
+        "[bài kia](chi-tieng-viet.vi.md#dau)",
+    ],
+)
+def test_a_link_written_any_way_follows_the_new_address_of_its_target(site_root, tmp_path, link):
+    write(site_root, "content/news/lien-ket.vi.md", f"---\ntitle: Liên kết\ndate: 2021-07-01\n---\n\n{link}\n")
+    build_site(site_root)
+    CHANGES["the address of a linked post"](site_root)
+    build_site(site_root)
+    assert "dia-chi-moi" in (site_root / "public/tin-tuc/lien-ket/index.html").read_text(encoding="utf-8")
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
