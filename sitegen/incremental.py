@@ -13,6 +13,7 @@ from sitegen.model import BuildOptions
 from sitegen.parallel import default_jobs
 from sitegen.pipeline import Caches, SiteFiles, render_site
 from sitegen.quickedit import render_edited
+from sitegen.templates import compile_templates
 
 PREVIEW = Path(".cache") / "preview"
 
@@ -55,6 +56,8 @@ class Preview:
             return Outcome(self.errors, (), time.perf_counter() - started)
         self.errors = ()
         changed = self._sync(rendered)
+        if self._last is None:
+            compile_templates(self.root)  # the first build rendered in worker processes
         self.caches = Caches(self.caches.sources, self.caches.bodies, rendered.prints)
         self._last = rendered
         return Outcome((), changed, time.perf_counter() - started)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -54,6 +55,15 @@ def make_environment(root: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def compile_templates(root: Path) -> None:
+    """Compile every layout in this process now (serve: its first build ran in worker processes, and
+    the first edit should not wait for Jinja2 to compile the post template)."""
+    env = make_environment(root)
+    for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml", ".txt"))):
+        with contextlib.suppress(TemplateError):  # a broken layout is reported by the build that renders it
+            env.get_template(name)
 
 
 class Renderer:
