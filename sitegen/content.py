@@ -93,7 +93,7 @@ def load_documents(
         (path, kind)
         for folder, kind in KINDS.items()
         for path in sorted((config.root / "content" / folder).glob("*.md"))
-        if not _is_editor_junk(path)
+        if not _is_editor_junk(path.name)
     ]
     progress = progress or Progress.quiet()
     if cache is None:
@@ -111,21 +111,25 @@ def load_documents(
         read = [cache[path][1] for path, _ in paths]
     errors = [error for _, found in read for error in found]
     sources = [source for source, _ in read]
-    by_key = {(s.kind, s.stem, s.lang): s for s in sources if s}
-    documents = []
-    for source in by_key.values():
-        original = by_key.get((source.kind, source.stem, config.default_language))
-        fields = _merged_fields(source, original)
-        document = _make_document(source, fields, config, errors)
-        if document:
-            documents.append(document)
+    documents = _documents(config, {(s.kind, s.stem, s.lang): s for s in sources if s}, errors)
     documents.sort(key=lambda d: (d.kind, d.stem, config.language_codes.index(d.lang)))
     return tuple(documents), list(dict.fromkeys(errors))
 
 
-def _is_editor_junk(path: Path) -> bool:
+def _documents(config: Config, sources: Mapping[tuple, _Source], errors: list[SiteError]) -> list[Document]:
+    """Sources by (kind, stem, lang) made into Documents, each translation with what it inherits."""
+    documents = []
+    for source in sources.values():
+        original = sources.get((source.kind, source.stem, config.default_language))
+        document = _make_document(source, _merged_fields(source, original), config, errors)
+        if document:
+            documents.append(document)
+    return documents
+
+
+def _is_editor_junk(name: str) -> bool:
     # Word and editors leave lock and backup files next to the ones being edited.
-    return path.name.startswith((".", "~", "_"))
+    return name.startswith((".", "~", "_"))
 
 
 def _same(config: Config) -> Config:
@@ -218,7 +222,7 @@ def edited_files(config: Config, cache: Mapping[Path, tuple]) -> list[Path] | No
     for folder in KINDS:
         with os.scandir(config.root / "content" / folder) as entries:
             for entry in entries:
-                if not entry.name.endswith(".md") or entry.name.startswith((".", "~", "_")):
+                if not entry.name.endswith(".md") or _is_editor_junk(entry.name):
                     continue
                 stamp = stamps.get(entry.path)
                 if stamp is None:
@@ -247,10 +251,4 @@ def reread(
     sources = {
         (s.kind, s.stem, s.lang): s for _, (s, _) in cache.values() if s is not None and (s.kind, s.stem) in keys
     }
-    documents = []
-    for (kind, stem, _), source in sorted(sources.items()):
-        fields = _merged_fields(source, sources.get((kind, stem, config.default_language)))
-        document = _make_document(source, fields, config, errors)
-        if document:
-            documents.append(document)
-    return documents, errors
+    return _documents(config, dict(sorted(sources.items())), errors), errors

@@ -161,7 +161,6 @@ def build(
     found = changed_since(target, state.output) if state.output else None
     # The files of the output are checked by changed_since (later builds) or FreshOutput (first builds).
     raise_if_any(check_target(target, root, walk=False))
-    changed: set[str] = set()
     inputs = input_digest(root)
     if found is not None and state.is_current(inputs, options.now, found[0]) and not found[1]:
         # Nothing a build reads has changed, nothing scheduled has come due, the output is as we left it.
@@ -176,15 +175,9 @@ def build(
     else:
         changed, foreign = found
         raise_if_any(foreign)
-        prints = {path: p for path, p in state.prints.items() if output_file(path) not in changed}
-        rendered = render_site(root, options, output, base_url, Caches(sources, bodies, prints), progress)
-        searchable = {name: file_digest(data) for name, data in rendered.files.items() if is_searchable(name, data)}
-        searchable.update((name, state.searchable[name]) for name in rendered.kept if name in state.searchable)
-        if progress is not None:
-            progress.stage("Writing files and the search index")
-        redo = _bundles_to_redo(state.searchable, searchable, changed, config.search_bundle_pages)
-        discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
-        written = _update(target, state.output, changed, rendered, searchable, redo, config.search_bundle_pages)
+        rendered, searchable, written = _in_place(
+            root, options, config, sources, bodies, state, changed, saved, progress
+        )
     if {path: stamp for path, (stamp, _) in sources.items()} != stamps:
         save_sources(sources_path, config, sources)
     site = rendered.site
@@ -223,6 +216,32 @@ def _afresh(
         make_search_index(fresh.folder, pages, names, config.search_bundle_pages)
         fresh.swap()
     return rendered, searchable, record_output(config.output_dir, fresh.digests)
+
+
+def _in_place(
+    root: Path,
+    options: BuildOptions,
+    config: Config,
+    sources: MutableMapping,
+    bodies: BodyStore,
+    state: BuildState,
+    changed: set[str],
+    saved: Path,
+    progress: Progress | None,
+) -> tuple[SiteFiles, dict[str, str], OutputState]:
+    """A later build: the pages whose fingerprint changed are rendered, the search bundles holding a
+    changed page made again beside the output, and then the output is updated in place."""
+    prints = {path: p for path, p in state.prints.items() if output_file(path) not in changed}
+    caches = Caches(sources, bodies, prints)
+    rendered = render_site(root, options, config.output_dir, config.base_url, caches, progress)
+    searchable = {name: file_digest(data) for name, data in rendered.files.items() if is_searchable(name, data)}
+    searchable.update((name, state.searchable[name]) for name in rendered.kept if name in state.searchable)
+    if progress is not None:
+        progress.stage("Writing files and the search index")
+    redo = _bundles_to_redo(state.searchable, searchable, changed, config.search_bundle_pages)
+    discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
+    target, size = config.output_dir, config.search_bundle_pages
+    return rendered, searchable, _update(target, state.output, changed, rendered, searchable, redo, size)
 
 
 def _bundles_to_redo(before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int) -> set[int]:
