@@ -51,6 +51,11 @@ class Links:
         self.content_root = content_root
         self.doc_files = doc_files
 
+    @classmethod
+    def of_site(cls, documents: Sequence[Document], urls: Urls, content_root: Path, doc_paths: Mapping) -> Links:
+        """Links between these documents, each known by its file and its page's address."""
+        return cls(urls, content_root, {d.file: doc_paths[(d.kind, d.stem, d.lang)] for d in documents})
+
     def image(self, src: str, doc_file: str) -> str | None:
         """The path under content/ of an image written relative to the post or to content/."""
         if _is_external(src):
@@ -304,8 +309,7 @@ def body_keys(documents: Sequence[Document], urls: Urls, content_root: Path, doc
 
     Only what a body points to: a new post or photo elsewhere leaves every other body as it was.
     """
-    doc_files = {d.file: doc_paths[(d.kind, d.stem, d.lang)] for d in documents}
-    links = Links(urls, content_root, doc_files)
+    links = Links.of_site(documents, urls, content_root, doc_paths)
     base = repr((GENERATOR, urls.href("")))
     keys = {}
     seen: dict[tuple[str, str], object] = {}  # posts in one folder often share a picture
@@ -364,8 +368,7 @@ def render_bodies(
     progress: Progress | None = None,
 ) -> ConvertedBodies:
     """Convert the bodies the store lacks (on every core), keep them there, and drop what no document uses."""
-    doc_files = {d.file: doc_paths[(d.kind, d.stem, d.lang)] for d in documents}
-    links = Links(urls, content_root, doc_files)
+    links = Links.of_site(documents, urls, content_root, doc_paths)
     needed = set(store.missing(dict.fromkeys(keys.values())))
     todo = {keys[(d.kind, d.stem, d.lang)]: d for d in documents if keys[(d.kind, d.stem, d.lang)] in needed}
     progress = progress or Progress.quiet()

@@ -35,8 +35,7 @@ def render_edited(last: SiteFiles, sources: MutableMapping[Path, tuple], options
     same_address = all(site.doc_paths.get(key) == urls.document(d.kind, d.lang, d.slug) for key, d in by_key.items())
     if errors or len(published) != len(documents) or not same_address:
         return {}  # an error to show, a post leaving or changing address: the full rebuild handles it
-    doc_files = {d.file: site.doc_paths[(d.kind, d.stem, d.lang)] for d in site.documents}
-    converter = Converter(Links(urls, config.root / "content", doc_files))
+    converter = Converter(Links.of_site(site.documents, urls, config.root / "content", site.doc_paths))
     converted = {key: converter.convert(doc) for key, doc in by_key.items()}
     if any(found for _, found in converted.values()):
         return {}

@@ -31,7 +31,7 @@ from sitegen.content import Document
 from sitegen.errors import SiteError
 from sitegen.generator import GENERATOR
 from sitegen.images import SIZES
-from sitegen.markup import Bodies, Rendered
+from sitegen.markup import Bodies
 from sitegen.model import Entry, Page, Site, tag_name
 from sitegen.parallel import map_chunks
 from sitegen.progress import Progress
@@ -177,7 +177,7 @@ class RenderedPages:
 
 def render_pages(
     site: Site,
-    bodies: Mapping[tuple, Rendered],
+    bodies: Bodies,
     assets: Assets,
     body_keys: Mapping[tuple, str],
     jobs: int = 1,
