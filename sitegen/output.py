@@ -230,7 +230,7 @@ def update_site(
     for name in gone:
         _inside(target, name).unlink(missing_ok=True)
     if index is not None:
-        _replace_folder(index, target / _INDEX_PREFIX.rstrip("/"))
+        _swap(index, target / INDEX_FOLDER)
     _remove_empty_parents(target, gone)
     _write_manifest(target, wanted)
     stamps = {}
@@ -303,14 +303,6 @@ def _foreign_error(target: Path, foreign: Sequence[str]) -> SiteError:
         None,
         "move them into static/ (they will be copied on every build) or choose another --output",
     )
-
-
-def _replace_folder(new: Path, old: Path) -> None:
-    retired = old.with_name(f".{old.name}.old-{os.getpid()}")
-    if old.exists():
-        old.rename(retired)
-    new.rename(old)
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _remove_empty_parents(target: Path, removed: Iterable[str]) -> None:
