@@ -1,11 +1,13 @@
 """What a build keeps in .cache/build between runs, so that the next one redoes only what changed.
 
 - bodies.sqlite: converted Markdown by a digest of what it depends on, read one body at a time;
-- <digest>.pickle, one per output folder and set of options: the content files as read (with their
-  size and modification time), each page's fingerprint, and what the output folder holds.
+- sources.pickle: the content files as read, with their size and modification time;
+- <digest>.pickle, one per output folder and set of options: each page's fingerprint, what the
+  output folder holds, the searchable pages' digests, a digest of every input file.
 
-Everything is keyed by the generator's own digest, so a new version never reuses an older one's work.
-A missing, unreadable or outdated cache only means a full build.
+Body keys and fingerprints include the generator's own digest, and each file records the version
+that wrote it, so a new version never reuses an older one's work. A missing, unreadable or outdated
+cache only means a full build.
 """
 
 from __future__ import annotations
