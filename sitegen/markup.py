@@ -18,6 +18,7 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen import quickinline
 from sitegen.content import Document
 from sitegen.errors import SiteError
 from sitegen.generator import GENERATOR
@@ -190,6 +191,7 @@ class Converter:
             extensions=[*EXTENSIONS, _SiteExtension(factory)],
             output_format="html",
         )
+        quickinline.install(self.md)
 
     def convert(self, doc: Document) -> tuple[Rendered, list[SiteError]]:
         """A document's body as HTML, with the errors found in its links and images."""
