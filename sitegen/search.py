@@ -64,9 +64,19 @@ def search_record(name: str, data: bytes) -> SearchRecord | None:
 
 def body_text(html: str) -> str:
     """The text of the element marked data-pagefind-body (regular expressions: this runs on every page)."""
-    match = _BODY_TAG.search(html)
-    if match is None:
-        return ""
+    match = _body_tag(html)
+    return "" if match is None else " ".join(_inner_text(html, match).split())
+
+
+def _body_tag(html: str) -> re.Match | None:
+    # The first tag with the attribute: it cannot start before the last ">" ahead of the attribute's first
+    # mention, so the expression is tried from there rather than at every "<" of the page's head.
+    first = html.find(BODY_ATTRIBUTE)
+    return None if first < 0 else _BODY_TAG.search(html, html.rfind(">", 0, first) + 1)
+
+
+def _inner_text(html: str, match: re.Match) -> str:
+    # The marked element's content without its tags; runs of spaces are left as they are.
     depth, inner = 1, html[match.end() :]
     same_tag = re.compile(rf"<(/?){match.group(1)}\b[^>]*>", re.IGNORECASE)
     for tag in same_tag.finditer(html, match.end()):
@@ -74,23 +84,25 @@ def body_text(html: str) -> str:
         if depth == 0:
             inner = html[match.end() : tag.start()]
             break
-    return " ".join(unescape(_ANY_TAG.sub(" ", inner)).split())
+    text = _ANY_TAG.sub(" ", inner)
+    return unescape(text) if "&" in text else text
 
 
 def folded_words(text: str) -> list[str]:
     """Words that contain đ, folded as a reader types them (đồng -> dong), each once, in order."""
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(nfc(text)):
-        if "đ" in word.lower():
-            seen.setdefault(fold(word), None)
-    return list(seen)
+    # Split at spaces first (fast), and look for words only in the pieces that have a đ.
+    pieces = (piece for piece in nfc(text).split() if "đ" in piece or "Đ" in piece)
+    words = (word for piece in pieces for word in _WORD.findall(piece) if "đ" in word or "Đ" in word)
+    return list(dict.fromkeys(fold(word) for word in dict.fromkeys(words)))
 
 
 def with_folded_words(html: str) -> str:
     """The page with its folded đ-words added at the start of the searchable element."""
-    words = folded_words(body_text(html))
-    match = _BODY_TAG.search(html)
-    if not words or match is None:
+    match = _body_tag(html)
+    if match is None:
+        return html
+    words = folded_words(_inner_text(html, match))
+    if not words:
         return html
     block = f"<p>{' '.join(words)} {ALIAS_MARK}</p>"
     return html[: match.end()] + block + html[match.end() :]

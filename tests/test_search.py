@@ -31,6 +31,23 @@ def test_only_the_searchable_element_gives_words_not_the_menu_or_footer():
     assert f"<article data-pagefind-body><p>dua dong {ALIAS_MARK}</p><h1>Thi đua</h1>" in indexed
 
 
+def test_words_are_split_at_punctuation_and_tags_as_well_as_spaces():
+    assert folded_words("Hội-đồng (Đoàn) x.đ đ_đ") == ["dong", "doan", "d", "d_d"]
+    assert with_folded_words("<div data-pagefind-body>Hội đ<b>ồng</b> &#273;&#7891;ng</div>").startswith(
+        f"<div data-pagefind-body><p>d dong {ALIAS_MARK}</p>"
+    )
+
+
+def test_the_marker_named_earlier_in_a_text_does_not_mislead():
+    html = (
+        "<html><head><title>data-pagefind-body</title></head><body>"
+        "<p>data-pagefind-body</p><div class=a data-pagefind-body><div>Đào</div> Đinh</div><div>Đỗ</div>"
+        "</body></html>"
+    )
+    assert body_text(html) == "Đào Đinh"
+    assert f"<div class=a data-pagefind-body><p>dao dinh {ALIAS_MARK}</p><div>Đào" in with_folded_words(html)
+
+
 def test_a_page_without_the_marker_is_not_searchable():
     files = {
         "index.html": b"<html><body><main>Trang chu</main></body></html>",
