@@ -409,7 +409,25 @@ def _convert_chunk(converter: Converter, documents: Sequence[Document]) -> list[
 
 def excerpt(body_html: str, limit: int = 160) -> str:
     """Plain text from the start of a body, cut at a word, for descriptions and lists."""
-    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body_html))).strip()
+    head = _head(body_html)
+    text = _plain_text(head)
+    if len(text) <= limit and len(head) < len(body_html):
+        text = _plain_text(body_html)  # the first few thousand characters were mostly markup
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+_HEAD = 4096
+
+
+def _head(body_html: str) -> str:
+    # The start of a body, cut just after a tag: no tag or entity is cut in two, so its text is the
+    # start of the whole body's text.
+    if len(body_html) <= _HEAD:
+        return body_html
+    return body_html[: body_html.rfind(">", 0, _HEAD) + 1] or body_html
+
+
+def _plain_text(body_html: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body_html))).strip()
