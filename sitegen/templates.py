@@ -48,13 +48,33 @@ def make_environment(root: Path) -> Environment:
     file changes); each Renderer sets the globals before it renders.
     """
     return Environment(
-        loader=FileSystemLoader(root / LAYOUTS),
+        loader=_Layouts(root / LAYOUTS),
         undefined=StrictUndefined,
         autoescape=select_autoescape(("html", "xml")),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+class _Layouts(FileSystemLoader):
+    """The layouts folder, each file checked for changes once per build rather than at every page
+    (Jinja2 looks at a file's time each time a page extends or includes it)."""
+
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self.build = 0  # counted up by each Renderer: a new build checks the files again
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        checked = {"build": self.build, "fresh": True}  # read just now: fresh for this build
+
+        def still_fresh() -> bool:
+            if checked["build"] != self.build:
+                checked.update(build=self.build, fresh=uptodate())
+            return checked["fresh"]
+
+        return source, filename, still_fresh
 
 
 def compile_templates(root: Path) -> None:
@@ -76,6 +96,7 @@ class Renderer:
         self.bodies = bodies
         self.assets = assets
         self.env = make_environment(site.config.root)
+        self.env.loader.build += 1
         self.env.globals.update(
             url=self.urls.href,
             abs_url=self.urls.absolute,
@@ -161,7 +182,12 @@ class Renderer:
 
 def _format_date(value: datetime, style: str, language: Any, tzinfo: Any) -> str:
     pattern = language.datetime_format if style == "datetime" else language.date_format
-    return format_datetime(value, pattern, tzinfo=tzinfo, locale=language.locale)
+    return _formatted_date(value, pattern, tzinfo, language.locale)
+
+
+@functools.lru_cache(maxsize=1 << 15)  # a post's date is shown on its page, in lists, tags and feeds
+def _formatted_date(value: datetime, pattern: str, tzinfo: Any, locale: str) -> str:
+    return format_datetime(value, pattern, tzinfo=tzinfo, locale=locale)
 
 
 @dataclass(frozen=True)
