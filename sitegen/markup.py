@@ -51,6 +51,7 @@ class Links:
         self.urls = urls
         self.content_root = content_root
         self.doc_files = doc_files
+        self._images: dict[tuple[str, str], str | None] = {}  # posts in one folder often show one photo
 
     @classmethod
     def of_site(cls, documents: Sequence[Document], urls: Urls, content_root: Path, doc_paths: Mapping) -> Links:
@@ -63,6 +64,11 @@ class Links:
             return src
         src = src.split("#")[0].split("?")[0]
         doc_dir = posixpath.dirname(doc_file.removeprefix("content/"))
+        if (src, doc_dir) not in self._images:
+            self._images[(src, doc_dir)] = self._find_image(src, doc_dir)
+        return self._images[(src, doc_dir)]
+
+    def _find_image(self, src: str, doc_dir: str) -> str | None:
         for candidate in (posixpath.normpath(posixpath.join(doc_dir, src)), posixpath.normpath(src.lstrip("/"))):
             if not candidate.startswith("..") and (self.content_root / candidate).is_file():
                 return candidate
@@ -418,7 +424,7 @@ def excerpt(body_html: str, limit: int = 160) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
-_HEAD = 4096
+_HEAD = 1536
 
 
 def _head(body_html: str) -> str:
