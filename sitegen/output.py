@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import posixpath
+import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -297,12 +298,25 @@ def _folder_stamps(target: Path, files: Iterable[str]) -> dict[str, int]:
 
 def _foreign_error(target: Path, foreign: Sequence[str]) -> SiteError:
     shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    leftovers = sorted({match.group(1) for name in foreign for match in [_LEFTOVER.match(name)] if match})
+    if leftovers:
+        # Not removed for the user: a build running at the same time may still be using it.
+        return SiteError(
+            str(target),
+            f"a build was stopped while it replaced the search index and left {', '.join(leftovers)}",
+            None,
+            "delete that folder (it is the previous search index, no longer used), then build again",
+        )
     return SiteError(
         str(target),
         f"the output folder holds files the generator did not write: {shown}",
         None,
         "move them into static/ (they will be copied on every build) or choose another --output",
     )
+
+
+# What _swap leaves inside the output if a build is killed between its two renames.
+_LEFTOVER = re.compile(r"^(\.[^/]+\.old-\d+)(?:/|$)")
 
 
 def _remove_empty_parents(target: Path, removed: Iterable[str]) -> None:

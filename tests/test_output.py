@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 
@@ -74,6 +75,20 @@ def test_a_file_added_by_hand_to_the_output_stops_the_next_build(site_root):
     assert "CNAME" in caught.value.errors[0].message
     assert "static/" in caught.value.errors[0].hint
     assert (site_root / "public/CNAME").is_file()
+
+
+def test_an_old_search_index_left_by_a_killed_build_is_named_with_what_to_do(site_root):
+    build_site(site_root)
+    # What a build killed between the two renames of the index swap leaves behind.
+    shutil.copytree(site_root / "public/pagefind", site_root / "public/.pagefind.old-4242")
+    with pytest.raises(BuildError) as caught:
+        build_site(site_root)
+    [error] = caught.value.errors
+    assert ".pagefind.old-4242" in error.message and "stopped" in error.message
+    assert error.hint.startswith("delete that folder")
+    assert (site_root / "public/.pagefind.old-4242").is_dir()
+    shutil.rmtree(site_root / "public/.pagefind.old-4242")
+    build_site(site_root)
 
 
 def test_rebuilding_replaces_pages_that_no_longer_exist(site_root):
