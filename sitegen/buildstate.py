@@ -138,8 +138,9 @@ def discard_state(path: Path) -> None:
 class SqliteBodies:
     """Converted bodies in a SQLite file: looked up one at a time as the pages showing them are rendered."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, threads: bool = False):
         self.path = path
+        self.threads = threads  # used by several threads in turn (serve's, which a lock keeps apart)
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
 
@@ -155,7 +156,7 @@ class SqliteBodies:
         return self._connection
 
     def _open(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=60)
+        connection = sqlite3.connect(self.path, timeout=60, check_same_thread=not self.threads)
         connection.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, outline BLOB, rendered BLOB)")
         return connection
 

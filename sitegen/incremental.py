@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sitegen.buildstate import SqliteBodies
 from sitegen.errors import BuildError, SiteError
 from sitegen.model import BuildOptions
 from sitegen.parallel import default_jobs
 from sitegen.pipeline import Caches, SiteFiles, render_site
 from sitegen.quickedit import render_edited
 from sitegen.templates import compile_templates
+from sitegen.urls import output_file
 
 PREVIEW = Path(".cache") / "preview"
+# The preview's converted Markdown, kept between sessions (its links point to the preview's address,
+# so it is apart from the build's).
+PREVIEW_BODIES = Path(".cache") / "serve" / "bodies.sqlite"
 
 
 @dataclass(frozen=True)
@@ -35,9 +41,9 @@ class Preview:
         self.output = root / PREVIEW
         self.base_url = base_url
         self.errors: tuple[SiteError, ...] = ()
-        # files read, Markdown converted, and the fingerprint of each page the folder holds
-        self.caches = Caches.empty()
-        # what the preview folder holds besides pages: bytes of other rendered files, (source, mtime, size) of copies
+        # files read, Markdown converted (on disk, read as pages show it), and each page's fingerprint
+        self.caches = Caches({}, SqliteBodies(root / PREVIEW_BODIES, threads=True), {})
+        # what the preview folder holds: a digest of each rendered file, (source, mtime, size) of each copy
         self._written: dict[str, object] = {}
         self._last: SiteFiles | None = None  # the last build that succeeded, for answering an edit first
         if self.output.exists():
@@ -49,13 +55,20 @@ class Preview:
         # Every core for the first build; after that an edit touches a few pages, not worth a fork.
         jobs = 1 if self.caches.prints else default_jobs()
         options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True, jobs=jobs)
+        written: list[str] = []  # pages go to the folder as they are rendered, not all held in memory
+
+        def sink(name: str, data: bytes) -> None:
+            if self._put(name, data):
+                written.append(name)
+
         try:
-            rendered = render_site(self.root, options, self.output, self.base_url, self.caches)
+            rendered = render_site(self.root, options, self.output, self.base_url, self.caches, sink=sink)
         except BuildError as exc:
             self.errors = exc.errors
+            self._forget(written)
             return Outcome(self.errors, (), time.perf_counter() - started)
         self.errors = ()
-        changed = self._sync(rendered)
+        changed = self._sync(rendered, written)
         if self._last is None:
             compile_templates(self.root)  # the first build rendered in worker processes
         self.caches = Caches(self.caches.sources, self.caches.bodies, rendered.prints)
@@ -71,13 +84,25 @@ class Preview:
         files = render_edited(self._last, self.caches.sources, options)
         if not files:
             return None
-        changed = []
-        for name, data in files.items():
-            if self._written.get(name) != data:
-                self._write(name, data)
-                self._written[name] = data
-                changed.append(name)
+        changed = [name for name, data in files.items() if self._put(name, data)]
+        self._forget(changed)
         return Outcome((), tuple(sorted(changed)), time.perf_counter() - started)
+
+    def _forget(self, names: list[str]) -> None:
+        # Pages written outside a full rebuild that succeeded: the next one renders them again, even
+        # if their inputs went back to what the last full rebuild saw.
+        gone = set(names)
+        prints = {path: value for path, value in self.caches.prints.items() if output_file(path) not in gone}
+        self.caches = Caches(self.caches.sources, self.caches.bodies, prints)
+
+    def _put(self, name: str, data: bytes) -> bool:
+        """Write a rendered file unless the folder holds these bytes already; whether it was written."""
+        digest = hashlib.sha1(data, usedforsecurity=False).digest()
+        if self._written.get(name) == digest:
+            return False
+        self._write(name, data)
+        self._written[name] = digest
+        return True
 
     def _write(self, name: str, data: bytes) -> None:
         # Whole or not at all: the server may be reading this file at the same moment.
@@ -87,25 +112,20 @@ class Preview:
         partial.write_bytes(data)
         partial.replace(path)
 
-    def _sync(self, rendered: SiteFiles) -> tuple[str, ...]:
-        wanted: dict[str, object] = dict(rendered.files)
-        wanted.update((name, self._written[name]) for name in rendered.kept)  # unchanged pages, as written
-        sources = {}
+    def _sync(self, rendered: SiteFiles, written: list[str]) -> tuple[str, ...]:
+        # Pages rendered this time are in the folder already (`written`: those whose bytes changed).
+        changed = list(written)
+        changed += [name for name, data in rendered.files.items() if self._put(name, data)]
+        pages = {output_file(path) for path in rendered.prints} | set(rendered.files)
+        wanted: dict[str, object] = {name: self._written[name] for name in pages}
         for source, name in rendered.copies:
             stat = source.stat()
             wanted[name] = (str(source), stat.st_mtime_ns, stat.st_size)
-            sources[name] = source
-        changed = []
-        for name, value in wanted.items():
-            if self._written.get(name) == value:
-                continue
-            if name in sources:
+            if self._written.get(name) != wanted[name]:
                 path = self._inside(name)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(sources[name], path)
-            else:
-                self._write(name, value)
-            changed.append(name)
+                shutil.copyfile(source, path)
+                changed.append(name)
         for name in self._written.keys() - wanted.keys():
             self._inside(name).unlink(missing_ok=True)
             changed.append(name)

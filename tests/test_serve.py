@@ -11,6 +11,7 @@ import urllib.request
 import pytest
 from conftest import PROJECT, write
 
+from sitegen import incremental, markup
 from sitegen.incremental import Preview
 from sitegen.serve import error_page
 
@@ -167,15 +168,59 @@ def test_a_deleted_post_disappears_from_the_preview(site_root):
     assert not (site_root / ".cache/preview/tin-tuc/bai-chi-co-tieng-viet/index.html").exists()
 
 
-def test_unchanged_posts_are_not_converted_again(site_root):
-    preview = Preview(site_root, "http://127.0.0.1:8000/")
+def _counting_conversions(monkeypatch) -> list[str]:
+    # The real converter, counted; one process, so that every conversion is counted here.
+    monkeypatch.setattr(incremental, "default_jobs", lambda: 1)
+    converted, convert = [], markup.Converter.convert
+
+    def counted(self, doc):
+        converted.append(doc.file)
+        return convert(self, doc)
+
+    monkeypatch.setattr(markup.Converter, "convert", counted)
+    return converted
+
+
+def test_unchanged_posts_are_not_converted_again(site_root, monkeypatch):
+    converted = _counting_conversions(monkeypatch)
+    preview = Preview(site_root, URL)
     preview.rebuild()
-    cached = dict(preview.caches.bodies)
+    assert len(converted) > 3
+    converted.clear()
     edit_post(site_root, "Đoạn mở đầu", "Đoạn mới")
     preview.rebuild()
-    kept = set(cached) & set(preview.caches.bodies)
-    assert len(kept) == len(cached) - 1
-    assert all(preview.caches.bodies[key] is cached[key] for key in kept)
+    assert converted == [POST]
+
+
+def test_a_new_preview_session_reuses_the_markdown_converted_by_the_last(site_root, monkeypatch):
+    converted = _counting_conversions(monkeypatch)
+    earlier = Preview(site_root, URL)
+    earlier.rebuild()
+    first = preview_files(earlier)
+    assert converted
+    converted.clear()
+    preview = Preview(site_root, URL)
+    assert preview.rebuild().errors == ()
+    assert converted == []
+    assert preview_files(preview) == first
+
+
+def test_a_rebuild_that_failed_half_way_leaves_nothing_stale_once_the_inputs_go_back(site_root, tmp_path):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    # The post's pages are rendered and written; the tag pages then fail on a broken layout.
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn tạm")
+    tags = site_root / "layouts/tags.html"
+    layout = tags.read_text(encoding="utf-8")
+    tags.write_text(layout.replace("{% block main %}", "{% block main %}{{ no_such_name.x }}"), encoding="utf-8")
+    assert preview.rebuild().errors
+    assert "Đoạn tạm" in (preview.output / EDITED_PAGE).read_text(encoding="utf-8")
+    edit_post(site_root, "Đoạn tạm", "Đoạn mở đầu")
+    tags.write_text(layout, encoding="utf-8")
+    assert preview.rebuild().errors == ()
+    fresh = Preview(shutil.copytree(site_root, tmp_path / "fresh", ignore=shutil.ignore_patterns(".cache")), URL)
+    fresh.rebuild()
+    assert preview_files(preview) == preview_files(fresh)
 
 
 def test_the_error_page_escapes_what_it_quotes():
