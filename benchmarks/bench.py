@@ -218,6 +218,7 @@ class Bench:
         if not (self.generator / "sitegen" / "incremental.py").is_file():
             self.notes.append("sitegen/incremental.py does not exist: the edit in serve was not measured")
             return
+        shutil.rmtree(root / ".cache" / "serve", ignore_errors=True)  # a first session: nothing converted yet
         script = [sys.executable, str(HERE / "serve_edit.py"), str(self.generator), str(root), stem]
         self.log(f"  sitegen  {'serve: start + 3 edits':24} ...")
         result = measure([*script, "--edits", str(max(3, self.repeat))], root)
