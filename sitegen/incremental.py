@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import time
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from pathlib import Path
 from sitegen.buildstate import SqliteBodies
 from sitegen.errors import BuildError, SiteError
 from sitegen.model import BuildOptions
+from sitegen.output import file_digest
 from sitegen.parallel import default_jobs
 from sitegen.pipeline import Caches, SiteFiles, render_site
 from sitegen.quickedit import render_edited
@@ -97,7 +97,7 @@ class Preview:
 
     def _put(self, name: str, data: bytes) -> bool:
         """Write a rendered file unless the folder holds these bytes already; whether it was written."""
-        digest = hashlib.sha1(data, usedforsecurity=False).digest()
+        digest = file_digest(data)
         if self._written.get(name) == digest:
             return False
         self._write(name, data)
