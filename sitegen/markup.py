@@ -311,14 +311,13 @@ class ConvertedBodies:
     errors: list[SiteError]
 
 
-def body_keys(documents: Sequence[Document], urls: Urls, content_root: Path, doc_paths: Mapping) -> dict[tuple, str]:
+def body_keys(documents: Sequence[Document], links: Links) -> dict[tuple, str]:
     """A digest per document of everything its HTML depends on: its text, and what its links and
     pictures point to (the addresses of the posts it links to, the size and time of its photos).
 
     Only what a body points to: a new post or photo elsewhere leaves every other body as it was.
     """
-    links = Links.of_site(documents, urls, content_root, doc_paths)
-    base = repr((GENERATOR, urls.href("")))
+    base = repr((GENERATOR, links.urls.href("")))
     keys = {}
     seen: dict[tuple[str, str], object] = {}  # posts in one folder often share a picture
     for doc in documents:
@@ -367,16 +366,13 @@ def _pointed_to(links: Links, target: str, doc_file: str) -> object:
 
 def render_bodies(
     documents: Sequence[Document],
-    urls: Urls,
-    content_root: Path,
-    doc_paths: Mapping,
+    links: Links,
     keys: Mapping[tuple, str],
     store: BodyStore,
     jobs: int = 1,
     progress: Progress | None = None,
 ) -> ConvertedBodies:
     """Convert the bodies the store lacks (on every core), keep them there, and drop what no document uses."""
-    links = Links.of_site(documents, urls, content_root, doc_paths)
     needed = set(store.missing(dict.fromkeys(keys.values())))
     todo = {keys[(d.kind, d.stem, d.lang)]: d for d in documents if keys[(d.kind, d.stem, d.lang)] in needed}
     progress = progress or Progress.quiet()

@@ -29,7 +29,7 @@ from sitegen.config import Config, load_config
 from sitegen.content import load_documents
 from sitegen.errors import raise_if_any
 from sitegen.images import resized_copies
-from sitegen.markup import Bodies, BodyStore, MemoryBodies, body_keys, render_bodies
+from sitegen.markup import Bodies, BodyStore, Links, MemoryBodies, body_keys, render_bodies
 from sitegen.model import BuildOptions, Site, assemble_site, published_documents
 from sitegen.output import (
     FreshOutput,
@@ -124,11 +124,10 @@ def render_site(
     records, record_errors = load_records(config, documents)
     extra_pages = record_pages(config, records, published_documents(documents, options))
     site, model_errors = assemble_site(config, documents, options, extra_pages)
-    urls, content = Urls(config), root / "content"
-    keys = body_keys(site.documents, urls, content, site.doc_paths)
-    converted = render_bodies(
-        site.documents, urls, content, site.doc_paths, keys, caches.bodies, options.jobs, progress
-    )
+    # One map of links for the body keys and the conversion: each photo path is looked up once.
+    links = Links.of_site(site.documents, Urls(config), root / "content", site.doc_paths)
+    keys = body_keys(site.documents, links)
+    converted = render_bodies(site.documents, links, keys, caches.bodies, options.jobs, progress)
     raise_if_any(errors + record_errors + model_errors + converted.errors)
     assets = collect_assets(root)
     pages = render_pages(site, converted.bodies, assets, keys, options.jobs, caches.prints, progress, sink)
