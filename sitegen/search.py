@@ -191,7 +191,7 @@ def _run_pagefind(
                 site = staging / f"site-{number}"
                 site.mkdir()
                 # In sorted order, one page after another: Pagefind's output follows the order the folder lists.
-                _stage_chunk((site, files), groups[number])
+                _stage(site, files, groups[number])
                 command = [str(program), "--site", str(site), "--output-path", str(made[number]), "--quiet"]
                 running.append((site, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
             site, process = running.pop(0)
@@ -234,15 +234,14 @@ def _slim(bundle: Path) -> None:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
-def _stage_chunk(shared: tuple[Path, Mapping[str, bytes]], names: list[str]) -> list[None]:
-    staging, files = shared
+def _stage(staging: Path, files: Mapping[str, bytes], names: list[str]) -> None:
+    # Each page as Pagefind should read it (with its folded đ-words), under its own name.
     for name in names:
         record = search_record(name, files[name])
         if record is not None:
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(record.html, encoding="utf-8")
-    return []
 
 
 def _fast_temp_dir(pages: int) -> str | None:
