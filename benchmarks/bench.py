@@ -9,7 +9,8 @@ so that peak memory is that one run's:
   3. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
   4. the same edit through the serve/incremental API, when sitegen has one;
   5. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more.
-Pages are the HTML files in the output folder; peak memory is the child's maximum RSS.
+Pages are the HTML files in the output folder; peak memory is the child's maximum RSS. The cold
+build runs with `build --timings` (where the generator has it), and its time by stage is reported too.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Run:
     returncode: int
     output: str
     runs: list[float]
+    stages: tuple[tuple[str, float, float], ...] = ()  # (stage, wall s, CPU s) from `build --timings`
 
     @property
     def pages_per_second(self) -> float:
@@ -82,17 +84,35 @@ def _measure_child(command: list[str]) -> int:
     done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False)
     seconds = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    output = (done.stdout + done.stderr).strip().splitlines()
+    # Standard error first: the last lines of standard output are the build's summary and stage times.
+    output = (done.stderr + done.stdout).strip().splitlines()
     result = {
         "seconds": seconds,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         # ru_maxrss is in kilobytes on Linux (bytes on macOS).
         "peak_mb": usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024),
         "returncode": done.returncode,
-        "output": "\n".join(output[-15:]),
+        "output": "\n".join(output[-25:]),
     }
     print(json.dumps(result, ensure_ascii=False))
     return 0
+
+
+def stage_times(output: str) -> tuple[tuple[str, float, float], ...]:
+    """The rows of the table `build --timings` prints at the end of its output: (stage, wall s, CPU s)."""
+    lines = output.splitlines()
+    header = next(
+        (i for i, line in enumerate(lines) if line.split() == ["stage", "wall", "s", "CPU", "s", "cores"]), None
+    )
+    if header is None:
+        return ()
+    rows = []
+    for line in lines[header + 1 :]:
+        name, wall, cpu, _cores = line.rsplit(maxsplit=3)
+        if name == "total":
+            break
+        rows.append((name, float(wall), float(cpu)))
+    return tuple(rows)
 
 
 def count_html(folder: Path) -> int:
@@ -161,8 +181,10 @@ class Bench:
         self.runs: list[Run] = []
         self.notes: list[str] = []
 
-    def ours(self, posts: int, step: str, root: Path, out: Path, prepare=None) -> Run:
+    def ours(self, posts: int, step: str, root: Path, out: Path, prepare=None, timings: bool = False) -> Run:
         command = [sys.executable, str(self.generator / "build.py"), "build", "--root", str(root), "--output", str(out)]
+        if timings and "--timings" in (self.generator / "sitegen" / "cli.py").read_text(encoding="utf-8"):
+            command.append("--timings")
         return self._record(posts, "sitegen", step, command, root, out, prepare)
 
     def _record(self, posts, tool, step, command, cwd: Path, out: Path, prepare=None) -> Run:
@@ -178,7 +200,8 @@ class Bench:
         failed = next((r for r in results if r["returncode"] != 0), None)
         chosen = failed or sorted(results, key=lambda r: r["seconds"])[(len(results) - 1) // 2]
         result = chosen | {"peak_mb": max(r["peak_mb"] for r in results), "runs": [r["seconds"] for r in results]}
-        run = Run(posts, tool, step, pages=count_html(out) if not failed else 0, **result)
+        pages = count_html(out) if not failed else 0
+        run = Run(posts, tool, step, pages=pages, stages=stage_times(result["output"]), **result)
         if run.returncode != 0:
             self.notes.append(f"N={posts} {tool} {step} failed (exit {run.returncode}):\n{run.output}")
         self.log(f"  {tool:8} {step:24} {run.seconds:8.2f} s {run.peak_mb:8.0f} MB {run.pages:7} pages")
@@ -202,7 +225,7 @@ class Bench:
 
         stem = corpus.stems[posts // 2]
         if "cold" in self.steps:
-            self.ours(posts, "cold build", root, out, cold)
+            self.ours(posts, "cold build", root, out, cold, timings=True)
         if "rebuild" in self.steps:
             self.ours(posts, "no-change rebuild", root, out)
         if "edit" in self.steps:
@@ -349,6 +372,14 @@ def table(runs: list[Run]) -> str:
             )
     if ratios:
         lines += ["", "Ratios (ours / Hugo; below 1.0 is better):", *ratios]
+    timed = [run for run in runs if run.stages]
+    if timed:
+        lines += ["", "Our cold build by stage (build --timings; CPU s counts the workers and Pagefind):"]
+        lines.append(f"{'N posts':>8}  {'stage':24}  {'wall s':>8}  {'CPU s':>8}  {'cores':>5}")
+        for run in timed:
+            for name, wall, cpu in run.stages:
+                cores = f"{cpu / wall:5.2f}" if wall > 0 else "    -"
+                lines.append(f"{run.posts:>8}  {name:24}  {wall:8.2f}  {cpu:8.2f}  {cores}")
     return "\n".join(lines)
 
 

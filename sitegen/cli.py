@@ -11,7 +11,7 @@ from sitegen.errors import BuildError
 from sitegen.model import BuildOptions
 from sitegen.parallel import default_jobs
 from sitegen.pipeline import build
-from sitegen.progress import Progress
+from sitegen.progress import Progress, timings_table
 
 
 def parser() -> argparse.ArgumentParser:
@@ -23,6 +23,9 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build the site into the output folder (the default command)")
     add_build_options(build_cmd)
+    build_cmd.add_argument(
+        "--timings", action="store_true", help="after building, show how long each stage took (wall and CPU time)"
+    )
     serve_cmd = commands.add_parser("serve", help="live preview with reload, drafts and future posts shown")
     _add_root(serve_cmd)
     serve_cmd.add_argument("--port", type=int, default=8000, help="port of the preview (default: 8000)")
@@ -80,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         progress.done()
     print(result.summary())
+    if args.timings:
+        print(timings_table(progress.times()))
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Progress of a long build on a terminal: one line with the stage and a count, nothing in CI logs or pipes."""
+"""Progress of a long build on a terminal: one line with the stage and a count, nothing in CI logs or pipes;
+and the time each stage took, for `build --timings` and the benchmark."""
 
 from __future__ import annotations
 
@@ -6,7 +7,26 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import TextIO
+
+FIRST_STAGE = "Checking for changes"  # from the start to the first stage: settings, last build, inputs
+
+
+@dataclass(frozen=True)
+class StageTime:
+    """How long one stage took: wall-clock seconds, and CPU seconds of this process and the workers
+    and programs it ran (user and system time; workers count once they have finished)."""
+
+    name: str
+    wall: float
+    cpu: float
+
+
+def cpu_seconds() -> float:
+    """CPU time used so far by this process and its finished child processes (0 for children on Windows)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 class Progress:
@@ -25,8 +45,11 @@ class Progress:
         clock: Callable[[], float] = time.monotonic,
         interval: float = 0.1,
         ansi: bool = True,
+        cpu: Callable[[], float] = cpu_seconds,
     ) -> None:
-        """Show progress on stream (None: show nothing); ansi=False clears the line with spaces."""
+        """Show progress on stream (None: show nothing); ansi=False clears the line with spaces.
+
+        Stage times are kept whether or not anything is shown."""
         self._stream = stream
         self._stages = stages
         self._delay = delay
@@ -40,6 +63,8 @@ class Progress:
         self._name = ""
         self._count = 0
         self._total: int | None = None
+        self._cpu = cpu
+        self._laps: list[tuple[str, float, float]] = [(FIRST_STAGE, self._start, cpu())]
 
     @classmethod
     def for_terminal(
@@ -54,25 +79,34 @@ class Progress:
         stream = sys.stderr if stream is None else stream
         env = os.environ if env is None else env
         if not stream.isatty() or env.get("CI") or env.get("TERM") == "dumb":
-            return cls.quiet()
+            return cls.quiet(clock)
         # The classic Windows console prints "\x1b[K" as text unless a program turns on its VT mode.
         return cls(stream, stages, delay, clock, ansi=os.name != "nt")
 
     @classmethod
-    def quiet(cls) -> Progress:
-        """A Progress that prints nothing."""
-        return cls(None)
+    def quiet(cls, clock: Callable[[], float] = time.monotonic) -> Progress:
+        """A Progress that prints nothing (and still times the stages)."""
+        return cls(None, clock=clock)
 
     def stage(self, name: str, total: int | None = None) -> None:
         """Start the next stage; total is how many items it will count, when known."""
         self._number += 1
         self._name, self._count, self._total = name, 0, total
+        self._laps.append((name, self._clock(), self._cpu()))
         self._draw(force=True)
 
     def advance(self, count: int = 1) -> None:
         """Add count items to the current stage."""
         self._count += count
         self._draw(force=False)
+
+    def times(self) -> tuple[StageTime, ...]:
+        """Each stage so far with the time it took; the current one counts until now."""
+        ends = [(wall, cpu) for _, wall, cpu in self._laps[1:]] + [(self._clock(), self._cpu())]
+        return tuple(
+            StageTime(name, wall_end - wall, cpu_end - cpu)
+            for (name, wall, cpu), (wall_end, cpu_end) in zip(self._laps, ends, strict=True)
+        )
 
     def done(self) -> None:
         """Clear the line, if one was shown, and show nothing more."""
@@ -108,3 +142,16 @@ class Progress:
         self._stream.write(text)
         self._stream.flush()
         self._shown = len(line)
+
+
+def timings_table(times: tuple[StageTime, ...]) -> str:
+    """Stage times as a small table, with the CPU seconds each wall second used (2.0: two cores busy)."""
+    rows = [
+        *((stage.name, stage.wall, stage.cpu) for stage in times),
+        ("total", sum(t.wall for t in times), sum(t.cpu for t in times)),
+    ]
+    width = max(len(name) for name, _, _ in rows)
+    lines = [f"{'stage':<{width}}  {'wall s':>7}  {'CPU s':>7}  {'cores':>5}"]
+    for name, wall, cpu in rows:
+        lines.append(f"{name:<{width}}  {wall:7.2f}  {cpu:7.2f}  {cpu / wall if wall > 0 else 0.0:5.2f}")
+    return "\n".join(lines)

@@ -98,3 +98,23 @@ def test_the_equivalent_hugo_site_has_the_same_posts_in_both_languages(tmp_path:
     assert len(posts) == len(english) == 5
     page = next(p for p in posts if "/page/" not in p.as_posix()).read_text(encoding="utf-8")
     assert "<figcaption>Ảnh: Các đại biểu dự hội nghị về" in page
+
+
+def test_the_cold_build_is_timed_by_stage_from_the_generators_own_timings(tmp_path: Path):
+    made = corpus.generate(tmp_path / "site", 5)
+    runs = bench.Bench(bench.PROJECT, tmp_path, None, lambda message: None, steps=("cold",))
+    runs.ours(5, "cold build", made.root, tmp_path / "out", timings=True)
+    (run,) = runs.runs
+    assert run.returncode == 0, run.output
+    assert [name for name, _, _ in run.stages] == [
+        "Checking for changes",
+        "Reading content",
+        "Converting Markdown",
+        "Rendering pages",
+        "Search index",
+    ]
+    assert all(wall >= 0 and cpu >= 0 for _, wall, cpu in run.stages)
+    assert sum(wall for _, wall, _ in run.stages) <= run.seconds
+    table = bench.table(runs.runs)
+    assert "Our cold build by stage" in table
+    assert "       5  Search index" in table

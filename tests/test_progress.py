@@ -217,3 +217,73 @@ def test_a_cached_rebuild_counts_only_the_work_left(site_root):
     terminal = Terminal()
     build_site(site_root, progress=Progress(terminal, stages=4, delay=0, interval=0))
     assert "Reading content 1/1" in terminal.getvalue()
+
+
+class CpuClock:
+    """CPU time that moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.used = 10.0
+
+    def __call__(self) -> float:
+        return self.used
+
+
+def test_each_stage_is_timed_from_its_start_to_the_next_in_wall_and_cpu_time():
+    clock, cpu = Clock(), CpuClock()
+    progress = Progress(None, clock=clock, cpu=cpu)
+    clock.now += 0.5
+    cpu.used += 0.25
+    progress.stage("Reading content", 10)
+    clock.now += 2
+    cpu.used += 3.5
+    progress.stage("Search index")
+    clock.now += 1
+    cpu.used += 2
+    times = progress.times()
+    assert [(t.name, t.wall, t.cpu) for t in times] == [
+        ("Checking for changes", 0.5, 0.25),
+        ("Reading content", 2.0, 3.5),
+        ("Search index", 1.0, 2.0),  # the current stage counts until now
+    ]
+
+
+def test_stage_times_are_kept_even_when_nothing_is_shown():
+    clock = Clock()
+    progress = Progress.for_terminal(stream=Pipe(), env={"CI": "true"}, clock=clock)
+    progress.stage("Rendering pages", 3)
+    clock.now += 4
+    assert [(t.name, t.wall) for t in progress.times()][-1] == ("Rendering pages", 4.0)
+
+
+def test_the_timings_table_shows_each_stage_the_total_and_the_cores_used():
+    from sitegen.progress import StageTime, timings_table
+
+    table = timings_table((StageTime("Reading content", 2.0, 3.0), StageTime("Search index", 4.0, 8.0)))
+    rows = [line.split() for line in table.splitlines()]
+    assert rows[0] == ["stage", "wall", "s", "CPU", "s", "cores"]
+    assert rows[1] == ["Reading", "content", "2.00", "3.00", "1.50"]
+    assert rows[2] == ["Search", "index", "4.00", "8.00", "2.00"]
+    assert rows[3] == ["total", "6.00", "11.00", "1.83"]
+
+
+def test_build_with_timings_prints_every_stage_of_a_real_build(site_root, capsys):
+    from sitegen.cli import main
+
+    assert main(["build", "--root", str(site_root), "--timings"]) == 0
+    printed = capsys.readouterr().out
+    stages = [line.rsplit(maxsplit=3)[0] for line in printed.splitlines()[2:]]
+    assert stages == [
+        "Checking for changes",
+        "Reading content",
+        "Converting Markdown",
+        "Rendering pages",
+        "Search index",
+        "total",
+    ]
+    total_wall, total_cpu = (float(value) for value in printed.splitlines()[-1].split()[1:3])
+    assert total_wall > 0 and total_cpu > 0
+    # Without the option only the summary is printed.
+    assert main(["build", "--root", str(site_root)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Nothing changed since the last build")
