@@ -177,6 +177,20 @@ def test_with_the_index_in_several_bundles_the_cached_build_equals_a_cold_build(
     assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
 
 
+def test_search_bundles_without_a_changed_page_keep_their_files_instead_of_copies(site_root):
+    set_config(site_root, search_bundle_pages=2)
+    build_site(site_root)
+    index = site_root / "public/pagefind"
+    before = {p.relative_to(index): p.stat().st_ino for p in index.rglob("*") if p.is_file()}
+    CHANGES["a post's text"](site_root)
+    build_site(site_root)
+    after = {p.relative_to(index): p.stat().st_ino for p in index.rglob("*") if p.is_file()}
+    bundles = {name.parts[0] for name in after if name.parts[0].startswith("more-")}
+    untouched = {b for b in bundles if all(before.get(n) == ino for n, ino in after.items() if n.parts[0] == b)}
+    # The edited post's bundle is made again; the others are the same files, linked into the new index.
+    assert untouched and untouched != bundles
+
+
 def test_a_cache_left_by_another_version_of_the_generator_is_not_used(site_root):
     import pickle
 

@@ -160,3 +160,20 @@ def test_the_pledge_of_the_real_site_is_searchable(project_copy):
     assert any(u.startswith("/giao-uoc/") for u in urls), urls
     assert any(u.startswith("/tin-tuc/") for u in urls)
     assert not any(u.startswith(("/tim-kiem/", "/404")) for u in urls)
+
+
+def test_sorting_an_index_entry_never_writes_through_a_link_to_the_published_file(tmp_path):
+    import os
+
+    from sitegen.search import _sort_entry
+
+    published = tmp_path / "public-entry.json"
+    published.write_text('{"languages":{"vi":{"page_count":2},"en":{"page_count":1}}}', encoding="utf-8")
+    linked = tmp_path / "new-entry.json"
+    os.link(published, linked)
+    _sort_entry(linked)
+    assert linked.read_text(encoding="utf-8") == '{"languages":{"en":{"page_count":1},"vi":{"page_count":2}}}'
+    assert published.read_text(encoding="utf-8") == '{"languages":{"vi":{"page_count":2},"en":{"page_count":1}}}'
+    sorted_stamp = linked.stat().st_mtime_ns, linked.stat().st_ino
+    _sort_entry(linked)  # already in order: left alone
+    assert (linked.stat().st_mtime_ns, linked.stat().st_ino) == sorted_stamp
