@@ -8,7 +8,8 @@ so that peak memory is that one run's:
   2. no-change rebuild: the same command again;
   3. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
   4. the same edit through the serve/incremental API, when sitegen has one;
-  5. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more.
+  5. `check`, as the deploy workflow runs it before every build (it renders every page, writes nothing);
+  6. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more.
 Pages are the HTML files in the output folder; peak memory is the child's maximum RSS. The cold
 build runs with `build --timings` (where the generator has it), and its time by stage is reported too.
 """
@@ -38,7 +39,7 @@ sys.path.insert(0, str(HERE))
 import corpus as corpus_module  # noqa: E402
 import hugo_site  # noqa: E402
 
-STEPS = ("cold", "rebuild", "edit", "serve", "hugo")
+STEPS = ("cold", "rebuild", "edit", "serve", "check", "hugo")
 EDIT_SENTENCE = "\nCâu này được thêm vào để đo thời gian dựng lại sau khi sửa một bài.\n"
 # Paths a snapshot (--ref) takes from git: the generator and what the corpus copies from the project.
 SNAPSHOT_PATHS = ("build.py", "sitegen", *corpus_module.PROJECT_FILES)
@@ -233,6 +234,9 @@ class Bench:
             self.notes.append(f"N={posts}: the edited post is content/news/{stem}.vi.md")
         if "serve" in self.steps:
             self.serve_edit(posts, root, corpus.stems[posts // 3])
+        if "check" in self.steps:
+            command = [sys.executable, str(self.generator / "build.py"), "check", "--root", str(root)]
+            self._record(posts, "sitegen", "check (before deploy)", command, root, out)
         if "hugo" in self.steps:
             self.hugo_builds(posts, root)
 
@@ -354,7 +358,7 @@ def table(runs: list[Run]) -> str:
     lines = [header, "-" * len(header)]
     for run in runs:
         wall = f"{run.seconds:8.2f}" if run.returncode == 0 else "  FAILED"
-        rate = "       -" if "serve" in run.step else f"{run.pages_per_second:8.0f}"
+        rate = "       -" if "serve" in run.step or "check" in run.step else f"{run.pages_per_second:8.0f}"
         lines.append(
             f"{run.posts:>8}  {run.tool:8}  {run.step:24}  {wall}  {run.cpu_seconds:8.2f}  {run.pages:>7}  "
             f"{rate}  {run.peak_mb:8.0f}"

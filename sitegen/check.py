@@ -15,6 +15,7 @@ from sitegen.content import load_documents
 from sitegen.errors import BuildError, SiteError, display_path
 from sitegen.images import picture
 from sitegen.model import BuildOptions, Site, assemble_site
+from sitegen.parallel import default_jobs
 from sitegen.pipeline import render_site
 from sitegen.published import RECORD, published_pages, read_record
 from sitegen.translations_status import translation_status
@@ -34,22 +35,28 @@ class Finding:
 
 def check_site(root: Path, now: datetime, base_url: str | None = None) -> list[Finding]:
     """Every finding for the site as the public build would publish it; nothing is written but caches."""
-    options = BuildOptions(now=now)
+    options = BuildOptions(now=now, jobs=default_jobs())
     findings: list[Finding] = []
     try:
-        render_site(root, options, base_url=base_url)
+        # Every page is rendered, on every core, for the errors only: none is kept in memory.
+        rendered = render_site(root, options, base_url=base_url, sink=_discard)
+        config, documents, site = rendered.config, rendered.documents, rendered.site
     except BuildError as exc:
         findings += [Finding("error", e) for e in exc.errors]
-    try:
-        config = load_config(root, base_url=base_url)
-    except BuildError:
-        return findings  # site.yaml is broken: render_site has reported it
-    documents, _ = load_documents(config)
-    site, _ = assemble_site(config, documents, options)
+        try:
+            config = load_config(root, base_url=base_url)
+        except BuildError:
+            return findings  # site.yaml is broken: render_site has reported it
+        documents, _ = load_documents(config, options.jobs)
+        site, _ = assemble_site(config, documents, options)
     findings += _translations(config, documents)
     findings += _photos(root)
     findings += _addresses(root, site)
     return findings
+
+
+def _discard(_name: str, _data: bytes) -> None:
+    pass
 
 
 def _translations(config: Config, documents: Sequence) -> list[Finding]:

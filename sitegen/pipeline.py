@@ -26,7 +26,7 @@ from sitegen.buildstate import (
     state_file,
 )
 from sitegen.config import Config, load_config
-from sitegen.content import load_documents
+from sitegen.content import Document, load_documents
 from sitegen.errors import raise_if_any
 from sitegen.images import resized_copies
 from sitegen.markup import Bodies, BodyStore, Links, MemoryBodies, body_keys, render_bodies
@@ -84,6 +84,7 @@ class SiteFiles:
     due: datetime | None  # the first post date after the build's time (None: nothing scheduled, or --future)
     bodies: Bodies  # each document's converted body
     assets: Assets
+    documents: tuple[Document, ...]  # every document read, drafts and future posts too
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def render_site(
     copies = assets.copies + resized_copies(root, converted.photos)
     later = [d.date for d in documents if d.date is not None and d.date > options.now]
     due = None if options.future or not later else min(later)
-    return SiteFiles(config, site, files, pages.kept, pages.prints, copies, due, converted.bodies, assets)
+    return SiteFiles(config, site, files, pages.kept, pages.prints, copies, due, converted.bodies, assets, documents)
 
 
 def build(

@@ -182,3 +182,8 @@ def test_check_writes_nothing_to_the_output_folder(site_root):
     check(site_root)
     assert not (site_root / "public").exists()
     assert not (site_root / "published-urls.txt").exists()
+
+
+def test_a_translation_marked_draft_is_noted_though_the_build_leaves_it_out(site_root):
+    edit(site_root, "content/news/hoi-nghi.en.md", 'title: "Emulation', 'draft: true\ntitle: "Emulation')
+    assert ("note", "content/news/hoi-nghi.en.md", "translation (English): draft, not published") in findings(site_root)
