@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.assets import IMAGE_SUFFIXES
+from sitegen.buildstate import CACHE, SqliteBodies
 from sitegen.config import Config, load_config
 from sitegen.content import load_documents
 from sitegen.errors import BuildError, SiteError, display_path
 from sitegen.images import picture
 from sitegen.model import BuildOptions, Site, assemble_site
 from sitegen.parallel import default_jobs
-from sitegen.pipeline import render_site
+from sitegen.pipeline import Caches, render_site
 from sitegen.published import RECORD, published_pages, read_record
 from sitegen.translations_status import translation_status
 
@@ -34,12 +35,16 @@ class Finding:
 
 
 def check_site(root: Path, now: datetime, base_url: str | None = None) -> list[Finding]:
-    """Every finding for the site as the public build would publish it; nothing is written but caches."""
+    """Every finding for the site as the public build would publish it; nothing is written but the Markdown
+    cache of .cache/build."""
     options = BuildOptions(now=now, jobs=default_jobs())
     findings: list[Finding] = []
     try:
-        # Every page is rendered, on every core, for the errors only: none is kept in memory.
-        rendered = render_site(root, options, base_url=base_url, sink=_discard)
+        # Every page is rendered, on every core, for the errors only: none is kept in memory. The Markdown
+        # is converted into the build's own store (keyed by text, links and address), so the build that
+        # follows a check, as in the deploy workflow, converts nothing again.
+        caches = Caches({}, SqliteBodies(root / CACHE / "bodies.sqlite"), {})
+        rendered = render_site(root, options, base_url=base_url, caches=caches, sink=_discard)
         config, documents, site = rendered.config, rendered.documents, rendered.site
     except BuildError as exc:
         findings += [Finding("error", e) for e in exc.errors]

@@ -32,7 +32,9 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: only this computer)"
     )
-    check_cmd = commands.add_parser("check", help="check everything and report problems by file; writes nothing")
+    check_cmd = commands.add_parser(
+        "check", help="check everything and report problems by file; writes nothing but .cache"
+    )
     _add_root(check_cmd)
     check_cmd.add_argument("--base-url", help="the site's public address (default: base_url in site.yaml)")
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too (for CI)")

@@ -235,3 +235,22 @@ def test_a_link_written_any_way_follows_the_new_address_of_its_target(site_root,
     build_site(site_root)
     assert "dia-chi-moi" in (site_root / "public/tin-tuc/lien-ket/index.html").read_text(encoding="utf-8")
     assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
+
+
+def test_a_build_after_check_converts_no_markdown_and_equals_a_cold_build(site_root, tmp_path, monkeypatch):
+    from sitegen import check, markup
+
+    monkeypatch.setattr(check, "default_jobs", lambda: 1)  # one process: every conversion is counted here
+    converted, convert = [], markup.Converter.convert
+
+    def counted(self, doc):
+        converted.append(doc.file)
+        return convert(self, doc)
+
+    monkeypatch.setattr(markup.Converter, "convert", counted)
+    check.check_site(site_root, NOW)
+    assert POST in converted
+    converted.clear()
+    build_site(site_root)  # as the deploy workflow runs them: check, then build
+    assert converted == []
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
