@@ -83,11 +83,12 @@ def _source_from_cache(kind: str, stem: str, lang: str, file: str, meta: LineMap
 
 
 def load_documents(
-    config: Config, jobs: int = 1, cache: MutableMapping[Path, tuple] | None = None, progress: Progress | None = None
+    config: Config, jobs: int = 1, cache: MutableMapping[str, tuple] | None = None, progress: Progress | None = None
 ) -> tuple[tuple[Document, ...], list[SiteError]]:
     """Every content file of every kind, with all errors found on the way.
 
-    With a cache (kept by serve), a file whose size and modification time are unchanged is not read again.
+    With a cache (by the file's path as a string: quick to save and load, unlike 20,000 Path objects),
+    a file whose size and modification time are unchanged is not read again.
     """
     paths = [
         (path, kind)
@@ -100,15 +101,15 @@ def load_documents(
         progress.stage("Reading content", len(paths))
         read = list(map_chunks(_same, _read_chunk, config, paths, jobs, progress.advance))
     else:
-        stamps = {path: (stat.st_mtime_ns, stat.st_size) for path, _ in paths for stat in [path.stat()]}
-        stale = [(path, kind) for path, kind in paths if cache.get(path, (None,))[0] != stamps[path]]
+        stamps = {str(path): (stat.st_mtime_ns, stat.st_size) for path, _ in paths for stat in [path.stat()]}
+        stale = [(path, kind) for path, kind in paths if cache.get(str(path), (None,))[0] != stamps[str(path)]]
         progress.stage("Reading content", len(stale))
         fresh = map_chunks(_same, _read_chunk, config, stale, jobs, progress.advance)
         for (path, _), result in zip(stale, fresh, strict=True):
-            cache[path] = (stamps[path], result)
-        for path in cache.keys() - stamps.keys():
-            del cache[path]
-        read = [cache[path][1] for path, _ in paths]
+            cache[str(path)] = (stamps[str(path)], result)
+        for name in cache.keys() - stamps.keys():
+            del cache[name]
+        read = [cache[str(path)][1] for path, _ in paths]
     errors = [error for _, found in read for error in found]
     sources = [source for source, _ in read]
     documents = _documents(config, {(s.kind, s.stem, s.lang): s for s in sources if s}, errors)
@@ -214,10 +215,10 @@ def _make_document(source: _Source, fields: Mapping, config: Config, errors: lis
     )
 
 
-def edited_files(config: Config, cache: Mapping[Path, tuple]) -> list[Path] | None:
+def edited_files(config: Config, cache: Mapping[str, tuple]) -> list[Path] | None:
     """Content files whose size or modification time changed since the cache read them; None when files
     were added or removed (a plain edit is what serve can answer first, before the full rebuild)."""
-    stamps = {os.fspath(path): stamp for path, (stamp, _) in cache.items()}  # strings: no Path per file
+    stamps = {name: stamp for name, (stamp, _) in cache.items()}
     edited, seen = [], 0
     for folder in KINDS:
         with os.scandir(config.root / "content" / folder) as entries:
@@ -235,7 +236,7 @@ def edited_files(config: Config, cache: Mapping[Path, tuple]) -> list[Path] | No
 
 
 def reread(
-    config: Config, cache: MutableMapping[Path, tuple], paths: list[Path]
+    config: Config, cache: MutableMapping[str, tuple], paths: list[Path]
 ) -> tuple[list[Document], list[SiteError]]:
     """Read these files again into the cache; every language version of their documents, made again."""
     errors: list[SiteError] = []
@@ -243,9 +244,9 @@ def reread(
     for path in paths:
         kind = KINDS[path.parent.name]
         stat = path.stat()
-        cache[path] = ((stat.st_mtime_ns, stat.st_size), _read_chunk(config, [(path, kind)])[0])
-        source = cache[path][1][0]
-        errors += cache[path][1][1]
+        cache[str(path)] = ((stat.st_mtime_ns, stat.st_size), _read_chunk(config, [(path, kind)])[0])
+        source, found = cache[str(path)][1]
+        errors += found
         if source is not None:
             keys.add((source.kind, source.stem))
     sources = {

@@ -10,7 +10,6 @@ existing files whose addresses stay the same gets None here, and only the full r
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from pathlib import Path
 
 from sitegen.content import edited_files, reread
 from sitegen.markup import Converter, Links
@@ -22,7 +21,7 @@ from sitegen.urls import Urls
 MAX_FILES = 4  # more edited files at once (a pull, a copy): the full rebuild alone
 
 
-def render_edited(last: SiteFiles, sources: MutableMapping[Path, tuple], options: BuildOptions) -> dict[str, bytes]:
+def render_edited(last: SiteFiles, sources: MutableMapping[str, tuple], options: BuildOptions) -> dict[str, bytes]:
     """Output name -> bytes of the pages of the documents edited since `last`; empty when this does not apply."""
     config, site = last.config, last.site
     edited = edited_files(config, sources)

@@ -73,7 +73,7 @@ def test_the_source_cache_reads_only_changed_files_and_notices_removed_ones(site
     cache = {}
     first, _ = load_documents(config, cache=cache)
     about = site_root / "content/pages/gioi-thieu.vi.md"
-    cache[about] = (cache[about][0], (None, []))  # as if unreadable: a re-read would bring it back
+    cache[str(about)] = (cache[str(about)][0], (None, []))  # as if unreadable: a re-read would bring it back
     post = site_root / "content/news/nam-truoc.vi.md"
     post.write_text(post.read_text(encoding="utf-8").replace("Tổng kết.", "Tổng kết năm."), encoding="utf-8")
     (site_root / "content/news/chi-tieng-viet.vi.md").unlink()
