@@ -8,7 +8,7 @@ so that peak memory is that one run's:
   2. no-change rebuild: the same command again;
   3. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
   4. the same edit through the serve/incremental API, when sitegen has one;
-  5. `check`, as the deploy workflow runs it before every build (it renders every page, writes nothing);
+  5. `check`, as the deploy workflow runs it before every build, without .cache (a fresh checkout);
   6. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more.
 Pages are the HTML files in the output folder; peak memory is the child's maximum RSS. The cold
 build runs with `build --timings` (where the generator has it), and its time by stage is reported too.
@@ -236,7 +236,8 @@ class Bench:
             self.serve_edit(posts, root, corpus.stems[posts // 3])
         if "check" in self.steps:
             command = [sys.executable, str(self.generator / "build.py"), "check", "--root", str(root)]
-            self._record(posts, "sitegen", "check (before deploy)", command, root, out)
+            # As the deploy workflow runs it, on a fresh checkout: no Markdown converted yet.
+            self._record(posts, "sitegen", "check (before deploy)", command, root, out, lambda: remove_caches(root))
         if "hugo" in self.steps:
             self.hugo_builds(posts, root)
 
