@@ -29,6 +29,10 @@ from sitegen.urls import Urls
 
 # Only what the board's content uses: each extension adds passes over every document.
 EXTENSIONS = ("tables", "attr_list", "footnotes", "sane_lists")
+# Each of these acts only on text that holds its mark: a table row needs "|", a footnote "[^", an
+# attribute list "{". A body without the mark is converted without the extension, to the same HTML:
+# Python-Markdown tries a table at every block of more than one line, a fifth of a post's time.
+_MARKS = {"tables": "|", "attr_list": "{", "footnotes": "[^"}
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -184,26 +188,34 @@ class _SiteExtension(Extension):
 
 
 class Converter:
-    """One Markdown instance, reset between documents (building one is slow)."""
+    """Markdown instances, each reset between documents (building one is slow): one per set of
+    extensions a body needs, made when a body first needs it."""
 
     def __init__(self, links: Links):
-        self.processor: _SiteTreeprocessor | None = None
+        self.links = links
+        self._instances: dict[tuple[str, ...], tuple[markdown.Markdown, _SiteTreeprocessor]] = {}
+        self.processor = _SiteTreeprocessor(None, links)  # the one that converted the last body
+        self.md = self._instance(EXTENSIONS)[0]  # every extension: what a body with every mark gets
 
-        def factory(md: markdown.Markdown) -> _SiteTreeprocessor:
-            self.processor = _SiteTreeprocessor(md, links)
-            return self.processor
+    def _instance(self, extensions: tuple[str, ...]) -> tuple[markdown.Markdown, _SiteTreeprocessor]:
+        if extensions not in self._instances:
+            made: list[_SiteTreeprocessor] = []
 
-        self.md = markdown.Markdown(
-            extensions=[*EXTENSIONS, _SiteExtension(factory)],
-            output_format="html",
-        )
-        quickinline.install(self.md)
+            def factory(md: markdown.Markdown) -> _SiteTreeprocessor:
+                made.append(_SiteTreeprocessor(md, self.links))
+                return made[-1]
+
+            md = markdown.Markdown(extensions=[*extensions, _SiteExtension(factory)], output_format="html")
+            quickinline.install(md)
+            self._instances[extensions] = (md, made[-1])
+        return self._instances[extensions]
 
     def convert(self, doc: Document) -> tuple[Rendered, list[SiteError]]:
         """A document's body as HTML, with the errors found in its links and images."""
-        processor = self.processor
+        md, processor = self._instance(extensions_for(doc.body))
+        self.processor = processor
         processor.doc, processor.images, processor.errors = doc, [], []
-        body_html = self.md.reset().convert(doc.body)
+        body_html = md.reset().convert(doc.body)
         cover = self._cover(doc)
         links = processor.links
         found = picture(links.content_root, cover) if cover and not _is_external(cover) else None
@@ -226,6 +238,11 @@ class Converter:
                 )
             )
         return found
+
+
+def extensions_for(body: str) -> tuple[str, ...]:
+    """The extensions a body needs, in EXTENSIONS' order: those whose mark it holds, and the others always."""
+    return tuple(name for name in EXTENSIONS if name not in _MARKS or _MARKS[name] in body)
 
 
 Outline = tuple["Rendered", list[SiteError]]  # a body without its HTML, and the problems found in it
