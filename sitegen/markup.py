@@ -194,7 +194,6 @@ class Converter:
     def __init__(self, links: Links):
         self.links = links
         self._instances: dict[tuple[str, ...], tuple[markdown.Markdown, _SiteTreeprocessor]] = {}
-        self.processor = _SiteTreeprocessor(None, links)  # the one that converted the last body
         self.md = self._instance(EXTENSIONS)[0]  # every extension: what a body with every mark gets
 
     def _instance(self, extensions: tuple[str, ...]) -> tuple[markdown.Markdown, _SiteTreeprocessor]:
@@ -213,23 +212,22 @@ class Converter:
     def convert(self, doc: Document) -> tuple[Rendered, list[SiteError]]:
         """A document's body as HTML, with the errors found in its links and images."""
         md, processor = self._instance(extensions_for(doc.body))
-        self.processor = processor
         processor.doc, processor.images, processor.errors = doc, [], []
         body_html = md.reset().convert(doc.body)
-        cover = self._cover(doc)
-        links = processor.links
+        cover = self._cover(doc, processor.errors)
+        links = self.links
         found = picture(links.content_root, cover) if cover and not _is_external(cover) else None
         srcset = found.srcset(links.urls.href) if found else ""
         # The excerpt once here, not each time a list, tag page or feed shows the post.
         rendered = Rendered(body_html, tuple(processor.images), cover, srcset, excerpt(body_html))
         return rendered, processor.errors
 
-    def _cover(self, doc: Document) -> str | None:
+    def _cover(self, doc: Document, errors: list[SiteError]) -> str | None:
         if doc.cover is None:
             return None
-        found = self.processor.links.image(doc.cover.src, doc.file)
+        found = self.links.image(doc.cover.src, doc.file)
         if found is None:
-            self.processor.errors.append(
+            errors.append(
                 SiteError(
                     doc.file,
                     f"cover image not found: {doc.cover.src}",

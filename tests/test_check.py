@@ -187,3 +187,11 @@ def test_check_writes_nothing_to_the_output_folder(site_root):
 def test_a_translation_marked_draft_is_noted_though_the_build_leaves_it_out(site_root):
     edit(site_root, "content/news/hoi-nghi.en.md", 'title: "Emulation', 'draft: true\ntitle: "Emulation')
     assert ("note", "content/news/hoi-nghi.en.md", "translation (English): draft, not published") in findings(site_root)
+
+
+def test_a_missing_cover_photo_is_an_error_at_its_line_with_a_hint(site_root, capsys):
+    edit(site_root, POST, "src: images/anh.jpg", "src: images/khong-co.jpg")
+    assert check(site_root) == 1
+    out = capsys.readouterr().out
+    assert "error (line 7): cover image not found: images/khong-co.jpg" in out
+    assert "put the photo in content/images/" in out
