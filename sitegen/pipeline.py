@@ -93,12 +93,13 @@ class Caches:
 
     sources: content files as read, by path, with their size and modification time;
     bodies: converted Markdown by a digest of what it depends on;
-    prints: the fingerprint of each page as the output folder holds it (empty: render every page).
+    prints: the fingerprint of each page as the output folder holds it (empty: render every page;
+    None: render every page and compute no fingerprints, for a run that keeps nothing, like check).
     """
 
     sources: MutableMapping
     bodies: BodyStore
-    prints: Mapping[str, str]
+    prints: Mapping[str, str] | None
 
     @classmethod
     def empty(cls) -> Caches:

@@ -212,15 +212,18 @@ def render_pages(
     sink: Callable[[str, bytes], None] | None = None,
 ) -> RenderedPages:
     """Render every page whose fingerprint differs from `current` (what the output holds); errors name
-    the template and line.
+    the template and line. With `current` None, every page is rendered and none fingerprinted.
 
     An edit to one post re-renders that post and the lists, tags and feeds that show it; with
     nothing changed, nothing is rendered.
     """
-    current = current or {}
-    prints = page_fingerprints(site, body_keys, assets)
-    todo = [page for page in site.pages if current.get(page.path) != prints[page.path]]
-    kept = frozenset(output_file(page.path) for page in site.pages if current.get(page.path) == prints[page.path])
+    if current is None:
+        prints: dict[str, str] = {}
+        todo, kept = list(site.pages), frozenset()
+    else:
+        prints = page_fingerprints(site, body_keys, assets)
+        todo = [page for page in site.pages if current.get(page.path) != prints[page.path]]
+        kept = frozenset(output_file(page.path) for page in site.pages if current.get(page.path) == prints[page.path])
     files: dict[str, bytes] = {}
     errors: dict[tuple, SiteError] = {}
     progress = progress or Progress.quiet()

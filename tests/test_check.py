@@ -195,3 +195,19 @@ def test_a_missing_cover_photo_is_an_error_at_its_line_with_a_hint(site_root, ca
     out = capsys.readouterr().out
     assert "error (line 7): cover image not found: images/khong-co.jpg" in out
     assert "put the photo in content/images/" in out
+
+
+def test_check_computes_no_page_fingerprints_which_only_a_build_keeps(site_root, monkeypatch):
+    from sitegen import templates
+
+    computed, fingerprints = [], templates.page_fingerprints
+
+    def counted(*args):
+        computed.append(1)
+        return fingerprints(*args)
+
+    monkeypatch.setattr(templates, "page_fingerprints", counted)
+    assert check(site_root, "--strict") == 0
+    assert computed == []
+    build_site(site_root)
+    assert computed == [1]
