@@ -29,6 +29,8 @@ from sitegen.model import BuildOptions
 from sitegen.output import OutputState
 
 CACHE = Path(".cache") / "build"
+# The converted Markdown, shared by build and check (its keys hold the site's address).
+BODIES = CACHE / "bodies.sqlite"
 INPUTS = ("site.yaml", "content", "layouts", "static")
 
 

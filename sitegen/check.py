@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.assets import IMAGE_SUFFIXES
-from sitegen.buildstate import CACHE, SqliteBodies
+from sitegen.buildstate import BODIES, SqliteBodies
 from sitegen.config import Config, load_config
 from sitegen.content import load_documents
 from sitegen.errors import BuildError, SiteError, display_path
@@ -43,7 +43,7 @@ def check_site(root: Path, now: datetime, base_url: str | None = None) -> list[F
         # Every page is rendered, on every core, for the errors only: none is kept in memory. The Markdown
         # is converted into the build's own store (keyed by text, links and address), so the build that
         # follows a check, as in the deploy workflow, converts nothing again.
-        caches = Caches({}, SqliteBodies(root / CACHE / "bodies.sqlite"), None)  # no page fingerprints
+        caches = Caches({}, SqliteBodies(root / BODIES), None)  # no page fingerprints
         rendered = render_site(root, options, base_url=base_url, caches=caches, sink=_discard)
         config, documents, site = rendered.config, rendered.documents, rendered.site
     except BuildError as exc:

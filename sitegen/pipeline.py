@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sitegen.assets import Assets, collect_assets
 from sitegen.buildstate import (
-    CACHE,
+    BODIES,
     BuildState,
     SqliteBodies,
     discard_state,
@@ -170,7 +170,7 @@ def build(
     sources_path = sources_file(config)
     sources = load_sources(sources_path, config)
     stamps = {path: stamp for path, (stamp, _) in sources.items()}
-    bodies = SqliteBodies(root / CACHE / "bodies.sqlite")
+    bodies = SqliteBodies(root / BODIES)
     if found is None:
         rendered, searchable, written = _afresh(root, options, config, Caches(sources, bodies, {}), progress)
     else:
