@@ -83,6 +83,11 @@ def test_every_inline_pattern_of_the_build_has_a_trigger():
     assert [pattern for pattern in patterns if not any(pattern is known for known in listed)] == []
 
 
+def test_each_trigger_is_one_mark_or_either_of_two():
+    # The processor tests a pattern's first and last mark only: a third would never be looked for.
+    assert all(1 <= len(marks) <= 2 for marks in quickinline.TRIGGERS.values())
+
+
 def test_the_build_converts_markdown_with_the_quick_processor(tmp_path: Path):
     converter = Converter(Links(None, tmp_path, {}))
     assert isinstance(converter.md.treeprocessors["inline"], QuickInlineProcessor)
