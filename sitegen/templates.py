@@ -35,6 +35,7 @@ from sitegen.markup import Bodies
 from sitegen.model import Entry, Page, Site, tag_name
 from sitegen.parallel import map_chunks
 from sitegen.progress import Progress
+from sitegen.quickcall import QuickContext
 from sitegen.urls import Urls, output_file
 
 LAYOUTS = "layouts"
@@ -47,7 +48,7 @@ def make_environment(root: Path) -> Environment:
     One per project and process: compiled templates are kept (and compiled again when a layout
     file changes); each Renderer sets the globals before it renders.
     """
-    return Environment(
+    env = Environment(
         loader=_Layouts(root / LAYOUTS),
         undefined=StrictUndefined,
         autoescape=select_autoescape(("html", "xml")),
@@ -55,6 +56,8 @@ def make_environment(root: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.context_class = QuickContext
+    return env
 
 
 class _Layouts(FileSystemLoader):
