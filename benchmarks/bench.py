@@ -9,7 +9,8 @@ so that peak memory is that one run's:
   3. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
   4. the same edit through the serve/incremental API, when sitegen has one;
   5. `check`, as the deploy workflow runs it before every build, without .cache (a fresh checkout);
-  6. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more.
+  6. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more; then cold
+     again followed by Pagefind on its output, for a site with the same search as ours.
 Pages are the HTML files in the output folder; peak memory is the child's maximum RSS. The cold
 build runs with `build --timings` (where the generator has it), and its time by stage is reported too.
 """
@@ -40,6 +41,7 @@ import corpus as corpus_module  # noqa: E402
 import hugo_site  # noqa: E402
 
 STEPS = ("cold", "rebuild", "edit", "serve", "check", "hugo")
+COLD_WITH_SEARCH = "cold build + Pagefind"  # Hugo's cold build, then Pagefind's index of its posts
 EDIT_SENTENCE = "\nCâu này được thêm vào để đo thời gian dựng lại sau khi sửa một bài.\n"
 # Paths a snapshot (--ref) takes from git: the generator and what the corpus copies from the project.
 SNAPSHOT_PATHS = ("build.py", "sitegen", *corpus_module.PROJECT_FILES)
@@ -292,6 +294,24 @@ class Bench:
         command = [self.hugo, "--source", str(site), "--destination", str(out), "--cacheDir", str(cache), "--quiet"]
         self._record(posts, "hugo", "cold build", command, site, out, cold)
         self._record(posts, "hugo", "no-change rebuild", command, site, out)
+        pagefind = pagefind_binary()
+        if pagefind is None:
+            self.notes.append("no Hugo + Pagefind run: the Pagefind program was not found (pip install -e .)")
+            return
+        # The same search as ours: Pagefind run once on Hugo's output, as Hugo sites add search.
+        indexed = [pagefind, "--site", str(out), "--quiet"]
+        both = ["sh", "-c", f"{shlex.join(command)} && {shlex.join(indexed)}"]
+        self._record(posts, "hugo", COLD_WITH_SEARCH, both, site, out, cold)
+
+
+def pagefind_binary() -> str | None:
+    """The Pagefind program the generator uses (the pagefind package), or None."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return None
+    program = get_executable()
+    return str(program) if program and Path(program).is_file() else None
 
 
 def machine(hugo: str | None) -> dict:
@@ -374,6 +394,14 @@ def table(runs: list[Run]) -> str:
                 f"({ours.seconds:.2f} s vs {hugo.seconds:.2f} s), "
                 f"peak memory {ours.peak_mb / hugo.peak_mb:5.2f}x ({ours.peak_mb:.0f} MB vs {hugo.peak_mb:.0f} MB), "
                 f"pages/s {ours.pages_per_second:.0f} vs {hugo.pages_per_second:.0f}"
+            )
+        searched = _find(runs, posts, "hugo", COLD_WITH_SEARCH)
+        if ours and searched and ours.returncode == 0 and searched.returncode == 0:
+            ratios.append(
+                f"{posts:>8}  cold build ours/(Hugo + Pagefind, the same search): wall "
+                f"{ours.seconds / searched.seconds:5.2f}x ({ours.seconds:.2f} s vs {searched.seconds:.2f} s), "
+                f"peak memory {ours.peak_mb / searched.peak_mb:5.2f}x "
+                f"({ours.peak_mb:.0f} MB vs {searched.peak_mb:.0f} MB)"
             )
     if ratios:
         lines += ["", "Ratios (ours / Hugo; below 1.0 is better):", *ratios]

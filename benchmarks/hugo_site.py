@@ -160,7 +160,7 @@ LAYOUTS = {
 """,
     "page.html": """\
 {{ define "main" }}
-<article class="post">
+<article class="post" data-pagefind-body>
   <header>
     <h1>{{ .Title }}</h1>
     <p class="meta"><span>{{ site.Params.published }} <time datetime="{{ .Date.Format "2006-01-02T15:04:05-07:00" }}">{{ .Date.Format "02/01/2006 15:04" }}</time></span>

