@@ -1,6 +1,7 @@
 """What a build keeps in .cache/build between runs, so that the next one redoes only what changed.
 
-- bodies.sqlite: converted Markdown by a digest of what it depends on, read one body at a time;
+- bodies.sqlite: converted Markdown by a digest of what it depends on, read one body at a time
+  (shared by build and check; bodies no longer used are kept up to as many as are in use);
 - sources.pickle: the content files as read, with their size and modification time;
 - <digest>.pickle, one per output folder and set of options: each page's fingerprint, what the
   output folder holds, the searchable pages' digests, a digest of every input file.
@@ -22,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.config import Config
-from sitegen.errors import SiteError
+from sitegen.errors import BuildError, SiteError
 from sitegen.generator import GENERATOR
 from sitegen.markup import Outline, Rendered, without_html
 from sitegen.model import BuildOptions
@@ -180,19 +181,32 @@ class SqliteBodies:
         return {key: pickle.loads(outline) for key, outline in rows if key in wanted}  # noqa: S301 - our cache
 
     def rendered(self, key: str) -> Rendered:
-        (data,) = self._db().execute("SELECT rendered FROM bodies WHERE key = ?", (key,)).fetchone()
-        return pickle.loads(data)  # noqa: S301 - our own cache file
+        row = self._db().execute("SELECT rendered FROM bodies WHERE key = ?", (key,)).fetchone()
+        if row is None:  # only if another run pruned it meanwhile, which retain() makes most unlikely
+            message = "a converted body was removed from this cache while the build was reading it"
+            hint = "another build or check was running at the same time: run this one again once it has finished"
+            raise BuildError([SiteError(self.path.as_posix(), message, None, hint)])
+        return pickle.loads(row[0])  # noqa: S301 - our own cache file
 
     def retain(self, keys: set[str]) -> None:
+        """Drop the bodies no document uses now, but only beyond as many again as are in use: the newest of
+        the others are kept. Those are mostly the same site's bodies for another address (a check or a
+        build with --base-url, which would otherwise convert everything again each time they take turns,
+        and could lose bodies while it reads them) and posts as they were before their last edits."""
         db = self._db()
         (count,) = db.execute("SELECT count(*) FROM bodies").fetchone()
-        if count <= len(keys):
+        if count <= 2 * len(keys):
             return
         with db:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
             db.execute("DELETE FROM kept")
             db.executemany("INSERT INTO kept VALUES (?)", ((key,) for key in keys))
-            db.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM kept)")
+            # Row ids grow with each insert (a body converted again gets a new one): the highest are the newest.
+            db.execute(
+                "DELETE FROM bodies WHERE rowid IN (SELECT rowid FROM bodies WHERE key NOT IN (SELECT key FROM kept) "
+                "ORDER BY rowid DESC LIMIT -1 OFFSET ?)",
+                (len(keys),),
+            )
 
 
 def _dumps(value: object) -> bytes:

@@ -30,6 +30,10 @@ class BuildError(Exception):
         self.errors = tuple(errors)
         super().__init__(format_errors(self.errors))
 
+    def __reduce__(self) -> tuple:
+        # Raised in a worker process, it reaches the build in the parent with its errors, not its text.
+        return (BuildError, (self.errors,))
+
 
 def format_errors(errors: Iterable[SiteError]) -> str:
     """All errors as one block of text, one per paragraph, sorted by place."""

@@ -254,3 +254,75 @@ def test_a_build_after_check_converts_no_markdown_and_equals_a_cold_build(site_r
     build_site(site_root)  # as the deploy workflow runs them: check, then build
     assert converted == []
     assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
+
+
+def test_check_and_build_with_other_addresses_keep_each_others_converted_markdown(site_root, monkeypatch):
+    from sitegen import check, markup
+
+    monkeypatch.setattr(check, "default_jobs", lambda: 1)  # one process: every conversion is counted here
+    converted, convert = [], markup.Converter.convert
+
+    def counted(self, doc):
+        converted.append(doc.file)
+        return convert(self, doc)
+
+    monkeypatch.setattr(markup.Converter, "convert", counted)
+    check.check_site(site_root, NOW, base_url="https://thu.example.org/khoi-thi-dua/")
+    build_site(site_root)  # the address of site.yaml: every body converted for it
+    assert POST in converted
+    converted.clear()
+    check.check_site(site_root, NOW, base_url="https://thu.example.org/khoi-thi-dua/")
+    assert converted == []  # the check's own bodies were kept through the build
+
+
+def test_the_markdown_store_keeps_as_many_unused_bodies_as_used_ones_the_newest(tmp_path):
+    from sitegen.buildstate import SqliteBodies
+    from sitegen.markup import Rendered
+
+    store = SqliteBodies(tmp_path / "bodies.sqlite")
+    for group in ("old", "used", "new"):
+        store.add({f"{group}-{n}": (Rendered(f"<p>{group} {n}</p>", ()), []) for n in range(3)})
+    store.retain({"used-0", "used-1", "used-2"})
+    assert store.missing([f"{group}-{n}" for group in ("old", "used", "new") for n in range(3)]) == [
+        "old-0",
+        "old-1",
+        "old-2",
+    ]
+    assert store.rendered("new-2").html == "<p>new 2</p>"
+    store.add({"used-0": (Rendered("<p>used 0, converted again</p>", ()), [])})  # now the newest
+    store.retain({"used-1", "used-2"})
+    assert sorted(store.missing(["used-0", "new-0", "new-1", "new-2"])) == ["new-0", "new-1"]
+
+
+def test_a_body_removed_by_another_run_while_a_build_reads_it_stops_the_build_clearly(site_root, monkeypatch):
+    import sqlite3
+
+    from sitegen.buildstate import BODIES, SqliteBodies
+    from sitegen.errors import BuildError
+    from sitegen.model import BuildOptions
+    from sitegen.pipeline import build
+
+    build_site(site_root)
+    before = tree_bytes(site_root / "public")
+    write(site_root, POST, read_text(site_root, POST) + "\nMột câu mới.\n")
+    outline = SqliteBodies.outline
+
+    def pruned_meanwhile(self, keys):
+        found = outline(self, keys)
+        with sqlite3.connect(site_root / BODIES) as other:  # another process's connection, pruning the store
+            other.execute("DELETE FROM bodies")
+        return found
+
+    monkeypatch.setattr(SqliteBodies, "outline", pruned_meanwhile)
+    with pytest.raises(BuildError) as raised:
+        # Pages are rendered in worker processes: the error comes back from one with its details.
+        build(site_root, BuildOptions(now=NOW, jobs=2), output=site_root / "public")
+    (error,) = raised.value.errors
+    assert error.file.endswith(".cache/build/bodies.sqlite")
+    assert "removed from this cache while the build was reading it" in error.message
+    assert "run this one again" in error.hint
+    assert tree_bytes(site_root / "public") == before  # the failed build left the output as it was
+
+
+def read_text(root, path):
+    return (root / path).read_text(encoding="utf-8")
