@@ -55,13 +55,14 @@ def record_pages(config: Config, records: Records, documents: Sequence[Document]
     if not records.units.by_id and not records.years and not records.pledges:
         return []
     urls = RecordUrls(config)
+    news = _news_by_unit(documents)
     pages: list[Page] = []
     for lang in config.language_codes:
         view = _View(config, records, urls, lang)
         pages += [view.results_index(), view.pledges_index(), view.members()]
         pages += [view.results_year(y) for y in records.published_years]
         pages += [view.pledge(p) for p in records.pledges if lang in p.texts]
-        pages += [view.unit_page(u, documents) for u in records.units.by_id.values()]
+        pages += [view.unit_page(u, news.get(u.id, ())) for u in records.units.by_id.values()]
     return pages
 
 
@@ -237,7 +238,8 @@ class _View:
             illustrative=illustrative,
         )
 
-    def unit_page(self, unit: Unit, documents: Sequence[Document]) -> Page:
+    def unit_page(self, unit: Unit, news: Sequence[Document]) -> Page:
+        """The unit's page; `news` are the published posts that name it."""
         history = []
         for results in self.records.published_years:
             row = self.records.rankings[results.year].row(unit.id)
@@ -273,7 +275,7 @@ class _View:
             history=history,
             chart=chart if history else None,
             pledges=pledges,
-            entries=tuple(_unit_entries(self.config, documents, unit.id, self.lang)),
+            entries=tuple(_unit_entries(self.config, news, self.lang)),
         )
 
     def _history(self, results: YearResults, row: Any) -> dict[str, Any]:
@@ -287,10 +289,19 @@ class _View:
         }
 
 
-def _unit_entries(config: Config, documents: Sequence[Document], unit_id: str, lang: str) -> list[Entry]:
-    """Published news that name the unit in `units:`, in this language or else the default one, newest first."""
+def _news_by_unit(documents: Sequence[Document]) -> dict[str, list[Document]]:
+    """The news posts naming each unit in `units:`, in the documents' order (one pass, not one per unit)."""
+    by_unit: dict[str, list[Document]] = {}
+    for d in documents:
+        if d.kind == "news":
+            for unit_id in dict.fromkeys(d.units):
+                by_unit.setdefault(unit_id, []).append(d)
+    return by_unit
+
+
+def _unit_entries(config: Config, news: Sequence[Document], lang: str) -> list[Entry]:
+    """Published news that name the unit, in this language or else the default one, newest first."""
     urls = Urls(config)
-    news = [d for d in documents if d.kind == "news" and unit_id in d.units]
     own = {d.stem for d in news if d.lang == lang}
     chosen = [d for d in news if d.lang == lang or (d.lang == config.default_language and d.stem not in own)]
     chosen.sort(key=lambda d: (d.date.timestamp() if d.date else 0, d.stem), reverse=True)
