@@ -11,6 +11,7 @@ _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 _ORDER = {letter: index for index, letter in enumerate(_ALPHABET)}
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _MAX_SLUG = 80
+_PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def nfc(text: str) -> str:
@@ -36,6 +37,10 @@ def slugify(text: str) -> str:
 
 def is_slug(text: str) -> bool:
     """True for text that slugify would leave as it is."""
+    # Most are plain already (lower-case letters and digits, single hyphens between): slugify would
+    # leave them as they are, and 20,000 slugs each seen once would only fill its cache.
+    if len(text) <= _MAX_SLUG and _PLAIN_SLUG.fullmatch(text):
+        return True
     return bool(text) and slugify(text) == text
 
 

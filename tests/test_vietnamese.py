@@ -1,5 +1,7 @@
 import unicodedata
 
+import pytest
+
 from sitegen.vietnamese import collation_key, fold, is_slug, slugify
 
 
@@ -28,6 +30,33 @@ def test_is_slug_accepts_only_clean_slugs():
     assert is_slug("tin-tuc-2021")
     assert not is_slug("Tin tức")
     assert not is_slug("")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a",
+        "tin-tuc-2021",
+        "-tin",
+        "tin-",
+        "tin--tuc",
+        "Tin",
+        "tin tuc",
+        "tin_tuc",
+        "tức",
+        "đ",
+        "x" * 80,
+        "x" * 81,
+        "ab-" * 26 + "cd",
+        "a-" * 40 + "b",
+        "٣",
+        "ｔｉｎ",
+        "tin\n",
+        "1-2-3",
+    ],
+)
+def test_is_slug_says_exactly_whether_slugify_would_leave_the_text_as_it_is(text):
+    assert is_slug(text) == (slugify(text) == text != "")
 
 
 def test_fold_is_what_a_reader_types_without_diacritics():
