@@ -263,6 +263,7 @@ def page_fingerprints(site: Site, body_keys: Mapping[tuple, str], assets: Assets
     return prints
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None), datetime})
 # Field values' repr is much quicker than a dataclass's own; a body is covered by its key.
 _DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "body")
 _PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Page) if f.name != "data")
@@ -274,6 +275,15 @@ def _digest(text: str) -> str:
 
 def _stable(value: Any, documents: Mapping[tuple, str]) -> Any:
     """A page's data with every document replaced by its digest, for a quick and complete repr."""
+    # The exact types first: a page's data is mostly strings, entries and tuples (a set lookup is
+    # much quicker than isinstance against Mapping); anything else goes through the checks below.
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is Entry:
+        return (documents[(value.doc.kind, value.doc.stem, value.doc.lang)], value.path, value.fallback)
+    if kind is tuple or kind is list:
+        return [_stable(item, documents) for item in value]
     if isinstance(value, Document):
         return documents[(value.kind, value.stem, value.lang)]
     if isinstance(value, Entry):
