@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -217,9 +217,15 @@ def _make_document(source: _Source, fields: Mapping, config: Config, errors: lis
     )
 
 
-def edited_files(config: Config, cache: Mapping[str, tuple]) -> list[Path] | None:
+def edited_files(config: Config, cache: Mapping[str, tuple], among: Iterable[str] | None = None) -> list[Path] | None:
     """Content files whose size or modification time changed since the cache read them; None when files
-    were added or removed (a plain edit is what serve can answer first, before the full rebuild)."""
+    were added or removed (a plain edit is what serve can answer first, before the full rebuild).
+
+    With `among` (the paths serve's watcher was told of), only those are looked at, not every file;
+    None when one of them is not a content file the cache knows (a layout, a new or deleted file).
+    """
+    if among is not None:
+        return _edited_among(config, cache, among)
     stamps = {name: stamp for name, (stamp, _) in cache.items()}
     edited, seen = [], 0
     for folder in KINDS:
@@ -235,6 +241,22 @@ def edited_files(config: Config, cache: Mapping[str, tuple]) -> list[Path] | Non
                 if stamp != (stat.st_mtime_ns, stat.st_size):
                     edited.append(Path(entry.path))
     return edited if seen == len(stamps) else None
+
+
+def _edited_among(config: Config, cache: Mapping[str, tuple], among: Iterable[str]) -> list[Path] | None:
+    edited = []
+    for name in dict.fromkeys(among):
+        path = Path(name)
+        in_content = path.parent.name in KINDS and path.parent.parent == config.root / "content"
+        if in_content and (path.suffix != ".md" or _is_editor_junk(path.name)):
+            continue  # not read by the build: an editor's lock, backup or swap file
+        known = cache.get(str(path))
+        if known is None or not path.is_file():
+            return None  # a layout, the settings, a new or a deleted file: the full rebuild alone
+        stat = path.stat()
+        if known[0] != (stat.st_mtime_ns, stat.st_size):
+            edited.append(path)
+    return edited
 
 
 def reread(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,13 +76,15 @@ class Preview:
         self._last = rendered
         return Outcome((), changed, time.perf_counter() - started)
 
-    def edited_first(self) -> Outcome | None:
-        """Write the pages of the posts just edited, before the full rebuild; None when that does not apply."""
+    def edited_first(self, among: Iterable[str] | None = None) -> Outcome | None:
+        """Write the pages of the posts just edited, before the full rebuild; None when that does not apply.
+
+        `among`: the paths the watcher reported changed, when it knows them."""
         started = time.perf_counter()
         if self.errors or self._last is None:
             return None
         options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True, jobs=1)
-        files = render_edited(self._last, self.caches.sources, options)
+        files = render_edited(self._last, self.caches.sources, options, among)
         if not files:
             return None
         changed = [name for name, data in files.items() if self._put(name, data)]

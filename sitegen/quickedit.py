@@ -9,7 +9,7 @@ existing files whose addresses stay the same gets None here, and only the full r
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 
 from sitegen.content import edited_files, reread
 from sitegen.markup import Converter, Links
@@ -21,10 +21,15 @@ from sitegen.urls import Urls
 MAX_FILES = 4  # more edited files at once (a pull, a copy): the full rebuild alone
 
 
-def render_edited(last: SiteFiles, sources: MutableMapping[str, tuple], options: BuildOptions) -> dict[str, bytes]:
-    """Output name -> bytes of the pages of the documents edited since `last`; empty when this does not apply."""
+def render_edited(
+    last: SiteFiles, sources: MutableMapping[str, tuple], options: BuildOptions, among: Iterable[str] | None = None
+) -> dict[str, bytes]:
+    """Output name -> bytes of the pages of the documents edited since `last`; empty when this does not apply.
+
+    `among`: the changed paths, when serve's watcher knows them (else every content file is looked at).
+    """
     config, site = last.config, last.site
-    edited = edited_files(config, sources)
+    edited = edited_files(config, sources, among)
     if not edited or len(edited) > MAX_FILES:
         return {}
     documents, errors = reread(config, sources, edited)

@@ -16,6 +16,7 @@ from tornado.ioloop import IOLoop
 
 from sitegen.errors import SiteError, format_errors
 from sitegen.incremental import Outcome, Preview
+from sitegen.watch import EventWatcher
 
 WATCHED = ("content", "layouts", "static", "site.yaml")
 ERROR_STATUS = "500 Build failed"
@@ -27,12 +28,12 @@ def serve(root: Path, host: str, port: int) -> int:
     address = f"http://{shown_host}:{port}/"
     preview = Preview(root, address)
     _report(preview.rebuild())
-    server = Server(app=preview_app(preview))
+    server = Server(app=preview_app(preview), watcher=EventWatcher())  # told of saves, not polling
     loop = IOLoop.current()  # the loop server.serve() runs; other threads hand it work with add_callback
     rebuilds = Rebuilds(preview, lambda: loop.add_callback(LiveReloadHandler.reload_waiters))
 
     for name in WATCHED:
-        # The edited post's page first (the browser reloads it when this returns), then everything else.
+        # The edited post's page first (the browser reloads it at once), then everything else.
         server.watch(str(root / name), rebuilds.answer_edit)
     print(f"Preview on {address} (drafts and future posts included, marked as such). Stop with Ctrl+C.", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -55,15 +56,18 @@ class Rebuilds:
         self.wanted = threading.Event()
         threading.Thread(target=self._run, name="full-rebuild", daemon=True).start()
 
-    def answer_edit(self) -> None:
-        """Write the edited posts' pages now if no rebuild is running, and ask for a full rebuild."""
+    def answer_edit(self, paths: list[str] | None = None) -> None:
+        """Write the edited posts' pages now if no rebuild is running, reload the browsers if that wrote
+        any, and ask for a full rebuild. `paths`: the changed files, when the watcher knows them."""
         if self.lock.acquire(blocking=False):
             try:
-                first = self.preview.edited_first()
+                first = self.preview.edited_first(paths)
             finally:
                 self.lock.release()
             if first is not None:
                 _report(first, "Edited page ready")
+                if first.changed:
+                    self.reload()
         self.wanted.set()
 
     def _run(self) -> None:

@@ -17,7 +17,7 @@ from sitegen.serve import error_page
 
 POST = "content/news/hoi-nghi.vi.md"
 PAGE = "tin-tuc/hoi-nghi-thi-dua-nam-2021/"
-WAIT = 20  # seconds; the watcher polls about once a second
+WAIT = 20  # seconds: generous bounds for a preview to start and answer, not measures of speed
 
 
 def free_port():
@@ -295,3 +295,49 @@ def test_anything_but_a_plain_edit_is_left_to_the_full_rebuild(site_root, change
     assert preview.edited_first() is None
     outcome = preview.rebuild()
     assert outcome.changed or outcome.errors
+
+
+def test_told_which_files_changed_the_first_answer_looks_only_at_them(site_root):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa nhanh")
+    other = site_root / "content/news/hoi-nghi.en.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\nNot reported.\n", encoding="utf-8")
+    swap = site_root / "content/news/.hoi-nghi.vi.md.swp"
+    swap.write_text("an editor's swap file", encoding="utf-8")
+    first = preview.edited_first([str(site_root / POST), str(swap)])
+    assert first.changed == (EDITED_PAGE,)  # the English file was not among the paths: the full rebuild's
+
+
+@pytest.mark.parametrize("change", ["a layout", "a new post", "a deleted post"])
+def test_told_of_anything_but_known_content_files_the_first_answer_leaves_it_to_the_full_rebuild(site_root, change):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa nhanh")
+    if change == "a layout":
+        other = site_root / "layouts/base.html"
+        other.write_text(other.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    elif change == "a new post":
+        other = write(site_root, "content/news/moi.vi.md", "---\ntitle: Mới\ndate: 2021-05-05\n---\nMới.\n")
+    else:
+        other = site_root / "content/news/hoi-nghi.en.md"
+        other.unlink()
+    assert preview.edited_first([str(site_root / POST), str(other)]) is None
+
+
+def test_a_saved_page_shows_in_the_open_browser_by_itself_even_saved_again_at_once(server, site_root, tmp_path):
+    from browser_support import chromium
+
+    # The about page: shown on no other page, so only the answer to the edit itself can reload the browser.
+    about = site_root / "content/pages/gioi-thieu.vi.md"
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(server + "gioi-thieu/")
+        page.wait_for_function("window.LiveReload !== undefined", timeout=WAIT * 1000)
+        page.wait_for_timeout(500)  # its socket open
+        for text in ("Sửa lần một.", "Sửa lần hai."):  # the second within a second of the first
+            about.write_text(f'---\ntitle: "Giới thiệu"\n---\n\n{text}\n', encoding="utf-8")
+            page.wait_for_function(f"document.body.innerText.includes({text!r})", timeout=WAIT * 1000)
+    log = (tmp_path / "serve.log").read_text(encoding="utf-8")
+    # Told by the system's file events: livereload says "Start detecting changes" only when it polls instead.
+    assert "Start watching changes" in log and "Start detecting changes" not in log
