@@ -7,7 +7,8 @@ so that peak memory is that one run's:
   1. cold build: no output folder, no .cache folders in the corpus;
   2. no-change rebuild: the same command again;
   3. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
-  4. the same edit through the serve/incremental API, when sitegen has one;
+  4. the same edit through the serve/incremental API, when sitegen has one, and once more with
+     `build.py serve` running and headless Chromium showing the post (until the text is on screen);
   5. `check`, as the deploy workflow runs it before every build, without .cache (a fresh checkout);
   6. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more; then cold
      again followed by Pagefind on its output, for a site with the same search as ours.
@@ -236,6 +237,7 @@ class Bench:
             self.notes.append(f"N={posts}: the edited post is content/news/{stem}.vi.md")
         if "serve" in self.steps:
             self.serve_edit(posts, root, corpus.stems[posts // 3])
+            self.serve_browser(posts, root, corpus.stems[posts // 4])
         if "check" in self.steps:
             command = [sys.executable, str(self.generator / "build.py"), "check", "--root", str(root)]
             # As the deploy workflow runs it, on a fresh checkout: no Markdown converted yet.
@@ -275,6 +277,38 @@ class Bench:
             f"{', '.join(f'{s:.2f}' for s in timings.get('whole_seconds', []))} s, files changed "
             f"{timings['changed_files']}); CPU s and peak MB are that whole process's; "
             "the browser's reload is not included"
+        )
+
+    def serve_browser(self, posts: int, root: Path, stem: str) -> None:
+        """The same kind of edit with `serve` running and Chromium showing the post: until the text is on screen."""
+        shutil.rmtree(root / ".cache" / "serve", ignore_errors=True)
+        script = [sys.executable, str(HERE / "serve_browser.py"), str(self.generator), str(root), stem]
+        self.log(f"  sitegen  {'serve: browser, 3 edits':24} ...")
+        result = measure([*script, "--edits", str(max(3, self.repeat))], root)
+        found = [line for line in result["output"].splitlines() if line.startswith('{"shown_seconds"')]
+        if result["returncode"] != 0 or not found:
+            self.notes.append(f"N={posts}: the edit in a browser was not measured:\n{result['output'][-2000:]}")
+            return
+        shown = sorted(json.loads(found[0])["shown_seconds"])
+        run = Run(
+            posts,
+            "sitegen",
+            "serve edit: in browser",
+            seconds=shown[(len(shown) - 1) // 2],
+            cpu_seconds=0.0,
+            peak_mb=result["peak_mb"],
+            pages=0,
+            returncode=0,
+            output="",
+            runs=shown,
+        )
+        self.log(f"  sitegen  {run.step:24} {run.seconds:8.2f} s")
+        self.runs.append(run)
+        self.notes.append(
+            f"N={posts}: in a browser = `build.py serve` with headless Chromium showing content/news/{stem}.vi.md; "
+            f"from each save until the new sentence was on screen: {', '.join(f'{s * 1000:.0f}' for s in shown)} ms "
+            "(sorted; the watcher, the page written, livereload's message and the browser's reload); "
+            "CPU s and peak MB are serve's whole run and the browser's"
         )
 
     def hugo_builds(self, posts: int, root: Path) -> None:

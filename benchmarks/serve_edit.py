@@ -6,11 +6,13 @@ Does what `python build.py serve` does without the web server: the first preview
 start), then, for each edit, a sentence appended to content/news/STEM.vi.md, the edited page
 written first (Preview.edited_first, when the generator has it: the browser reloads then), and the
 full rebuild that follows (lists, tags, feeds). Prints one JSON line: the start time, each edit's
-page-ready and whole-site times, and files changed per edit. The browser's reload is not measured.
+page-ready and whole-site times, and files changed per edit. The browser's reload is not measured
+here (benchmarks/serve_browser.py measures it, with the real server and Chromium).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 import time
@@ -38,7 +40,10 @@ def main(argv: list[str]) -> int:
         with post.open("a", encoding="utf-8", newline="\n") as file:
             file.write(EDIT_SENTENCE)
         began = time.perf_counter()
-        first = preview.edited_first() if hasattr(preview, "edited_first") else None
+        first = None
+        if hasattr(preview, "edited_first"):  # told which file changed, as serve's watcher tells it, where it can be
+            told = "among" in inspect.signature(preview.edited_first).parameters
+            first = preview.edited_first([str(post)]) if told else preview.edited_first()
         ready = time.perf_counter() - began
         outcome = preview.rebuild()
         whole = time.perf_counter() - began

@@ -137,3 +137,19 @@ def test_the_cold_build_is_timed_by_stage_from_the_generators_own_timings(tmp_pa
     table = bench.table(runs.runs)
     assert "Our cold build by stage" in table
     assert "       5  Search index" in table
+
+
+def test_the_edit_in_a_browser_is_timed_until_the_new_text_is_on_screen(tmp_path: Path):
+    from browser_support import require_chromium
+
+    require_chromium()
+    made = corpus.generate(tmp_path / "site", 5)
+    runs = bench.Bench(bench.PROJECT, tmp_path, None, lambda message: None, steps=("serve",))
+    runs.serve_browser(5, made.root, made.stems[1])
+    assert runs.notes and "until the new sentence was on screen" in runs.notes[0], runs.notes
+    (run,) = runs.runs
+    assert run.step == "serve edit: in browser" and len(run.runs) == 3
+    assert 0 < run.seconds < 60
+    assert (made.root / "content" / "news" / f"{made.stems[1]}.vi.md").read_text(encoding="utf-8").count(
+        "Câu thêm lần"
+    ) == 3

@@ -1,0 +1,90 @@
+"""Edit one post while `serve` runs and a browser shows it: time from the save to the new text on screen.
+
+    python benchmarks/serve_browser.py GENERATOR_DIR CORPUS_DIR STEM [--edits 3]
+
+Runs `python build.py serve` of the generator on the corpus, opens the post in Debian's headless
+Chromium (Playwright), and appends a sentence to content/news/STEM.vi.md several times, each after
+the last full rebuild has finished. Each time is from the file's save until the page in the browser
+shows the sentence: the watcher noticing the save, the page written, livereload's message, and the
+browser's own reload. Prints one JSON line with the times, or exits 2 when there is no browser here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+GIVE_UP = 600  # seconds for the preview's first build of a big corpus
+
+
+def main(argv: list[str]) -> int:
+    generator, root, stem = Path(argv[0]).resolve(), Path(argv[1]).resolve(), argv[2]
+    edits = int(argv[argv.index("--edits") + 1]) if "--edits" in argv else 3
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("Playwright is not installed (pip install -e '.[test]')", file=sys.stderr)
+        return 2
+    if not CHROMIUM.is_file():
+        print(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)", file=sys.stderr)
+        return 2
+    post = root / "content" / "news" / f"{stem}.vi.md"
+    slug = re.search(r'^slug:\s*"?([^"\n]+)"?', post.read_text(encoding="utf-8"), re.MULTILINE).group(1)
+    port = _free_port()
+    log = Path(tempfile.mkdtemp(prefix="serve-browser-")) / "serve.log"
+    command = [sys.executable, str(generator / "build.py"), "serve", "--root", str(root), "--port", str(port)]
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(lambda: "Preview on" in log.read_text(encoding="utf-8"), GIVE_UP, log)
+        shown = []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/tin-tuc/{slug}/")
+            page.wait_for_function("window.LiveReload !== undefined")
+            page.wait_for_timeout(1000)  # its socket open
+            for number in range(edits):
+                rebuilt = log.read_text(encoding="utf-8").count("Rebuilt in")
+                sentence = f"Câu thêm lần {number + 1} khi xem trước, lúc {time.time():.3f}."
+                began = time.perf_counter()
+                with post.open("a", encoding="utf-8", newline="\n") as file:
+                    file.write(f"\n{sentence}\n")
+                page.wait_for_function(f"document.body.innerText.includes({sentence!r})", polling=5, timeout=60_000)
+                shown.append(time.perf_counter() - began)
+                # The full rebuild after it (and its own reload, if it changed files) done before the next.
+                _wait_for(lambda count=rebuilt: log.read_text(encoding="utf-8").count("Rebuilt in") > count, 120, log)
+                page.wait_for_timeout(1000)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+    print(json.dumps({"shown_seconds": shown}))
+    return 0
+
+
+def _wait_for(condition, seconds: float, log: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"serve did not get there in {seconds} s; its output:\n{log.read_text(encoding='utf-8')}")
+        time.sleep(0.05)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
