@@ -43,6 +43,7 @@ import hugo_site  # noqa: E402
 
 STEPS = ("cold", "rebuild", "edit", "serve", "check", "hugo")
 COLD_WITH_SEARCH = "cold build + Pagefind"  # Hugo's cold build, then Pagefind's index of its posts
+IN_BROWSER = "serve edit: in browser"  # its CPU time and pages are not measured: shown as "-"
 EDIT_SENTENCE = "\nCâu này được thêm vào để đo thời gian dựng lại sau khi sửa một bài.\n"
 # Paths a snapshot (--ref) takes from git: the generator and what the corpus copies from the project.
 SNAPSHOT_PATHS = ("build.py", "sitegen", *corpus_module.PROJECT_FILES)
@@ -293,7 +294,7 @@ class Bench:
         run = Run(
             posts,
             "sitegen",
-            "serve edit: in browser",
+            IN_BROWSER,
             seconds=shown[(len(shown) - 1) // 2],
             cpu_seconds=0.0,
             peak_mb=result["peak_mb"],
@@ -308,7 +309,7 @@ class Bench:
             f"N={posts}: in a browser = `build.py serve` with headless Chromium showing content/news/{stem}.vi.md; "
             f"from each save until the new sentence was on screen: {', '.join(f'{s * 1000:.0f}' for s in shown)} ms "
             "(sorted; the watcher, the page written, livereload's message and the browser's reload); "
-            "CPU s and peak MB are serve's whole run and the browser's"
+            "peak MB is the largest process of that run (serve or the browser)"
         )
 
     def hugo_builds(self, posts: int, root: Path) -> None:
@@ -414,10 +415,10 @@ def table(runs: list[Run]) -> str:
     for run in runs:
         wall = f"{run.seconds:8.2f}" if run.returncode == 0 else "  FAILED"
         rate = "       -" if "serve" in run.step or "check" in run.step else f"{run.pages_per_second:8.0f}"
-        lines.append(
-            f"{run.posts:>8}  {run.tool:8}  {run.step:24}  {wall}  {run.cpu_seconds:8.2f}  {run.pages:>7}  "
-            f"{rate}  {run.peak_mb:8.0f}"
+        cpu, pages = (
+            (f"{'-':>8}", f"{'-':>7}") if run.step == IN_BROWSER else (f"{run.cpu_seconds:8.2f}", f"{run.pages:>7}")
         )
+        lines.append(f"{run.posts:>8}  {run.tool:8}  {run.step:24}  {wall}  {cpu}  {pages}  {rate}  {run.peak_mb:8.0f}")
     ratios = []
     for posts in dict.fromkeys(r.posts for r in runs):
         ours = _find(runs, posts, "sitegen", "cold build")

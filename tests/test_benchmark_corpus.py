@@ -148,7 +148,7 @@ def test_the_edit_in_a_browser_is_timed_until_the_new_text_is_on_screen(tmp_path
     runs.serve_browser(5, made.root, made.stems[1])
     assert runs.notes and "until the new sentence was on screen" in runs.notes[0], runs.notes
     (run,) = runs.runs
-    assert run.step == "serve edit: in browser" and len(run.runs) == 3
+    assert run.step == bench.IN_BROWSER and len(run.runs) == 3
     assert 0 < run.seconds < 60
     assert (made.root / "content" / "news" / f"{made.stems[1]}.vi.md").read_text(encoding="utf-8").count(
         "Câu thêm lần"
