@@ -237,17 +237,25 @@ def test_a_link_written_any_way_follows_the_new_address_of_its_target(site_root,
     assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
 
 
-def test_a_build_after_check_converts_no_markdown_and_equals_a_cold_build(site_root, tmp_path, monkeypatch):
+@pytest.fixture
+def converted(monkeypatch) -> list[str]:
+    """The files whose Markdown the real converter converts from now on (check runs in this one process)."""
     from sitegen import check, markup
 
     monkeypatch.setattr(check, "default_jobs", lambda: 1)  # one process: every conversion is counted here
-    converted, convert = [], markup.Converter.convert
+    files, convert = [], markup.Converter.convert
 
     def counted(self, doc):
-        converted.append(doc.file)
+        files.append(doc.file)
         return convert(self, doc)
 
     monkeypatch.setattr(markup.Converter, "convert", counted)
+    return files
+
+
+def test_a_build_after_check_converts_no_markdown_and_equals_a_cold_build(site_root, tmp_path, converted):
+    from sitegen import check
+
     check.check_site(site_root, NOW)
     assert POST in converted
     converted.clear()
@@ -256,17 +264,9 @@ def test_a_build_after_check_converts_no_markdown_and_equals_a_cold_build(site_r
     assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
 
 
-def test_check_and_build_with_other_addresses_keep_each_others_converted_markdown(site_root, monkeypatch):
-    from sitegen import check, markup
+def test_check_and_build_with_other_addresses_keep_each_others_converted_markdown(site_root, converted):
+    from sitegen import check
 
-    monkeypatch.setattr(check, "default_jobs", lambda: 1)  # one process: every conversion is counted here
-    converted, convert = [], markup.Converter.convert
-
-    def counted(self, doc):
-        converted.append(doc.file)
-        return convert(self, doc)
-
-    monkeypatch.setattr(markup.Converter, "convert", counted)
     check.check_site(site_root, NOW, base_url="https://thu.example.org/khoi-thi-dua/")
     build_site(site_root)  # the address of site.yaml: every body converted for it
     assert POST in converted
