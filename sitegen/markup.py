@@ -110,7 +110,7 @@ class _SiteTreeprocessor(Treeprocessor):
         self.errors: list[SiteError] = []
 
     def run(self, root: Element) -> None:
-        _name_headings(root)
+        name_headings(root)
         for paragraph in list(root.iter("p")):
             _make_figure(paragraph)
         for img in root.iter("img"):
@@ -166,7 +166,7 @@ def _set_size(img: Element, found, href) -> None:
         img.set("sizes", SIZES)
 
 
-def _name_headings(root: Element) -> None:
+def name_headings(root: Element) -> None:
     """Give each heading an id made from its words (## Mục đích: id="muc-dich"), so that a reader can link
     to a section; an id the editor wrote ({: #id }) stays, and the same words again get -2, -3.
 
@@ -186,6 +186,21 @@ def _name_headings(root: Element) -> None:
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class HeadingIds(Extension):
+    """name_headings as a Python-Markdown extension, for Markdown converted outside the Converter
+    (the pledge texts)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+        md.treeprocessors.register(_HeadingTreeprocessor(md), "heading_ids", 4)
+
+
+class _HeadingTreeprocessor(Treeprocessor):
+    def run(self, root: Element) -> None:
+        name_headings(root)
+
+
 _STASHED = markdown.util.HTML_PLACEHOLDER_RE  # where Python-Markdown keeps raw HTML until the end
 
 

@@ -15,6 +15,7 @@ from sitegen.charts import bar_chart, year_chart
 from sitegen.config import Config
 from sitegen.content import Document
 from sitegen.downloads import results_csv, results_json
+from sitegen.markup import HeadingIds
 from sitegen.model import Entry, Page
 from sitegen.pledges import Pledge
 from sitegen.recordload import Records
@@ -198,7 +199,8 @@ class _View:
 
     def pledge(self, pledge: Pledge) -> Page:
         text = pledge.texts[self.lang]
-        body = Markup(markdown.markdown(text.body, extensions=["extra", "sane_lists"], output_format="html"))  # noqa: S704 - our own Markdown output
+        converted = markdown.markdown(text.body, extensions=["extra", "sane_lists", HeadingIds()], output_format="html")
+        body = Markup(converted)  # noqa: S704 - our own Markdown output
         return self._page(
             ("pledge", pledge.year),
             self.urls.pledge(self.lang, pledge.year),

@@ -192,6 +192,11 @@ def test_pledge_page_has_date_place_head_and_linked_signatories(root):
     assert 'hreflang="vi" href="https://example.org/giao-uoc/2024/"' in en
 
 
+def test_a_pledges_sections_can_be_linked_to_by_their_words(root):
+    assert '<h2 id="noi-dung">Nội dung</h2>' in read(root, "giao-uoc/2024/index.html")
+    assert '<h2 id="contents">Contents</h2>' in read(root, "en/pledges/2024/index.html")
+
+
 def test_pledges_and_results_have_a_print_stylesheet_for_a4(root):
     css = (root / "static/css/site.css").read_text(encoding="utf-8")
     section = css[css.index("/* == records == */") :]
