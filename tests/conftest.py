@@ -78,3 +78,20 @@ def write(root: Path, path: str, text: str, encoding: str = "utf-8", newline: st
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(text.replace("\n", newline).encode(encoding))
     return target
+
+
+def count_conversions(monkeypatch: pytest.MonkeyPatch, *runners: Any) -> list[str]:
+    """The files whose Markdown the real converter converts from now on; the modules in `runners`
+    (check, incremental) are made to work in this one process, so that every conversion is seen."""
+    from sitegen import markup
+
+    for module in runners:
+        monkeypatch.setattr(module, "default_jobs", lambda: 1)
+    files, convert = [], markup.Converter.convert
+
+    def counted(self, doc):
+        files.append(doc.file)
+        return convert(self, doc)
+
+    monkeypatch.setattr(markup.Converter, "convert", counted)
+    return files

@@ -4,7 +4,7 @@ import shutil
 from datetime import timedelta
 
 import pytest
-from conftest import NOW, build_site, set_config, write
+from conftest import NOW, build_site, count_conversions, set_config, write
 from test_site import tree_bytes
 
 from sitegen.buildstate import CACHE
@@ -240,17 +240,9 @@ def test_a_link_written_any_way_follows_the_new_address_of_its_target(site_root,
 @pytest.fixture
 def converted(monkeypatch) -> list[str]:
     """The files whose Markdown the real converter converts from now on (check runs in this one process)."""
-    from sitegen import check, markup
+    from sitegen import check
 
-    monkeypatch.setattr(check, "default_jobs", lambda: 1)  # one process: every conversion is counted here
-    files, convert = [], markup.Converter.convert
-
-    def counted(self, doc):
-        files.append(doc.file)
-        return convert(self, doc)
-
-    monkeypatch.setattr(markup.Converter, "convert", counted)
-    return files
+    return count_conversions(monkeypatch, check)
 
 
 def test_a_build_after_check_converts_no_markdown_and_equals_a_cold_build(site_root, tmp_path, converted):

@@ -9,9 +9,9 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import PROJECT, write
+from conftest import PROJECT, count_conversions, write
 
-from sitegen import incremental, markup
+from sitegen import incremental
 from sitegen.incremental import Preview
 from sitegen.serve import error_page
 
@@ -168,21 +168,8 @@ def test_a_deleted_post_disappears_from_the_preview(site_root):
     assert not (site_root / ".cache/preview/tin-tuc/bai-chi-co-tieng-viet/index.html").exists()
 
 
-def _counting_conversions(monkeypatch) -> list[str]:
-    # The real converter, counted; one process, so that every conversion is counted here.
-    monkeypatch.setattr(incremental, "default_jobs", lambda: 1)
-    converted, convert = [], markup.Converter.convert
-
-    def counted(self, doc):
-        converted.append(doc.file)
-        return convert(self, doc)
-
-    monkeypatch.setattr(markup.Converter, "convert", counted)
-    return converted
-
-
 def test_unchanged_posts_are_not_converted_again(site_root, monkeypatch):
-    converted = _counting_conversions(monkeypatch)
+    converted = count_conversions(monkeypatch, incremental)
     preview = Preview(site_root, URL)
     preview.rebuild()
     assert len(converted) > 3
@@ -193,7 +180,7 @@ def test_unchanged_posts_are_not_converted_again(site_root, monkeypatch):
 
 
 def test_a_new_preview_session_reuses_the_markdown_converted_by_the_last(site_root, monkeypatch):
-    converted = _counting_conversions(monkeypatch)
+    converted = count_conversions(monkeypatch, incremental)
     earlier = Preview(site_root, URL)
     earlier.rebuild()
     first = preview_files(earlier)
