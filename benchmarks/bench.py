@@ -203,7 +203,7 @@ class Bench:
             if results[-1]["returncode"] != 0:
                 break
         failed = next((r for r in results if r["returncode"] != 0), None)
-        chosen = failed or sorted(results, key=lambda r: r["seconds"])[(len(results) - 1) // 2]
+        chosen = failed or _median(results, key=lambda r: r["seconds"])
         result = chosen | {"peak_mb": max(r["peak_mb"] for r in results), "runs": [r["seconds"] for r in results]}
         pages = count_html(out) if not failed else 0
         run = Run(posts, tool, step, pages=pages, stages=stage_times(result["output"]), **result)
@@ -251,22 +251,16 @@ class Bench:
         if not (self.generator / "sitegen" / "incremental.py").is_file():
             self.notes.append("sitegen/incremental.py does not exist: the edit in serve was not measured")
             return
-        shutil.rmtree(root / ".cache" / "serve", ignore_errors=True)  # a first session: nothing converted yet
-        script = [sys.executable, str(HERE / "serve_edit.py"), str(self.generator), str(root), stem]
-        self.log(f"  sitegen  {'serve: start + 3 edits':24} ...")
-        result = measure([*script, "--edits", str(max(3, self.repeat))], root)
-        found = [line for line in result["output"].splitlines() if line.startswith('{"start_seconds"')]
-        if result["returncode"] != 0 or not found:
-            self.notes.append(f"N={posts}: the serve measurement failed:\n{result['output']}")
+        measured = self._edits_script(posts, root, "serve_edit.py", stem, "serve: start + 3 edits", "start_seconds")
+        if measured is None:
             return
-        timings = json.loads(found[0])
-        edits = sorted(timings["edit_seconds"])
-        wholes = sorted(timings.get("whole_seconds", timings["edit_seconds"]))
+        result, timings = measured
+        edits = timings["edit_seconds"]
         common = {"cpu_seconds": result["cpu_seconds"], "peak_mb": result["peak_mb"], "returncode": 0, "output": ""}
         for step, seconds, runs in (
             ("serve start (preview)", timings["start_seconds"], [timings["start_seconds"]]),
-            ("serve edit: page ready", edits[(len(edits) - 1) // 2], timings["edit_seconds"]),
-            ("serve edit: whole site", wholes[(len(wholes) - 1) // 2], timings.get("whole_seconds", [])),
+            ("serve edit: page ready", _median(edits), edits),
+            ("serve edit: whole site", _median(timings.get("whole_seconds", edits)), timings.get("whole_seconds", [])),
         ):
             run = Run(posts, "sitegen", step, seconds=seconds, pages=timings["pages"], runs=runs, **common)
             self.log(f"  sitegen  {step:24} {run.seconds:8.2f} s {run.peak_mb:8.0f} MB")
@@ -280,22 +274,31 @@ class Bench:
             "the browser's reload is not included"
         )
 
+    def _edits_script(self, posts: int, root: Path, name: str, stem: str, label: str, first_key: str):
+        """Run benchmarks/<name> (a first serve session: nothing converted yet) for at least 3 edits of one
+        post; the measured run and the JSON line it printed, or None with a note when it failed."""
+        shutil.rmtree(root / ".cache" / "serve", ignore_errors=True)
+        script = [sys.executable, str(HERE / name), str(self.generator), str(root), stem]
+        self.log(f"  sitegen  {label:24} ...")
+        result = measure([*script, "--edits", str(max(3, self.repeat))], root)
+        found = [line for line in result["output"].splitlines() if line.startswith(f'{{"{first_key}"')]
+        if result["returncode"] != 0 or not found:
+            self.notes.append(f"N={posts}: {name} failed:\n{result['output'][-2000:]}")
+            return None
+        return result, json.loads(found[0])
+
     def serve_browser(self, posts: int, root: Path, stem: str) -> None:
         """The same kind of edit with `serve` running and Chromium showing the post: until the text is on screen."""
-        shutil.rmtree(root / ".cache" / "serve", ignore_errors=True)
-        script = [sys.executable, str(HERE / "serve_browser.py"), str(self.generator), str(root), stem]
-        self.log(f"  sitegen  {'serve: browser, 3 edits':24} ...")
-        result = measure([*script, "--edits", str(max(3, self.repeat))], root)
-        found = [line for line in result["output"].splitlines() if line.startswith('{"shown_seconds"')]
-        if result["returncode"] != 0 or not found:
-            self.notes.append(f"N={posts}: the edit in a browser was not measured:\n{result['output'][-2000:]}")
+        measured = self._edits_script(posts, root, "serve_browser.py", stem, "serve: browser, 3 edits", "shown_seconds")
+        if measured is None:
             return
-        shown = sorted(json.loads(found[0])["shown_seconds"])
+        result, timings = measured
+        shown = sorted(timings["shown_seconds"])
         run = Run(
             posts,
             "sitegen",
             IN_BROWSER,
-            seconds=shown[(len(shown) - 1) // 2],
+            seconds=_median(shown),
             cpu_seconds=0.0,
             peak_mb=result["peak_mb"],
             pages=0,
@@ -337,6 +340,12 @@ class Bench:
         indexed = [pagefind, "--site", str(out), "--quiet"]
         both = ["sh", "-c", f"{shlex.join(command)} && {shlex.join(indexed)}"]
         self._record(posts, "hugo", COLD_WITH_SEARCH, both, site, out, cold)
+
+
+def _median(values, key=None):
+    """The middle value (the lower of the two middle ones for an even count), as every step reports."""
+    ordered = sorted(values, key=key)
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def pagefind_binary() -> str | None:
