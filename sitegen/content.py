@@ -251,12 +251,19 @@ def _edited_among(config: Config, cache: Mapping[str, tuple], among: Iterable[st
         if in_content and (path.suffix != ".md" or _is_editor_junk(path.name)):
             continue  # not read by the build: an editor's lock, backup or swap file
         known = cache.get(str(path))
-        if known is None or not path.is_file():
+        stat = _stat(path) if known is not None else None
+        if stat is None:
             return None  # a layout, the settings, a new or a deleted file: the full rebuild alone
-        stat = path.stat()
         if known[0] != (stat.st_mtime_ns, stat.st_size):
             edited.append(path)
     return edited
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
 
 
 def reread(

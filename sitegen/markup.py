@@ -110,7 +110,6 @@ class _SiteTreeprocessor(Treeprocessor):
         self.errors: list[SiteError] = []
 
     def run(self, root: Element) -> None:
-        name_headings(root)
         for paragraph in list(root.iter("p")):
             _make_figure(paragraph)
         for img in root.iter("img"):
@@ -166,7 +165,7 @@ def _set_size(img: Element, found, href) -> None:
         img.set("sizes", SIZES)
 
 
-def name_headings(root: Element) -> None:
+def _name_headings(root: Element) -> None:
     """Give each heading an id made from its words (## Mục đích: id="muc-dich"), so that a reader can link
     to a section; an id the editor wrote ({: #id }) stays, and the same words again get -2, -3.
 
@@ -189,8 +188,8 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 class HeadingIds(Extension):
-    """name_headings as a Python-Markdown extension, for Markdown converted outside the Converter
-    (the pledge texts)."""
+    """Every heading named by its words (_name_headings): for the posts' and pages' bodies, and for the
+    pledge texts, which records.py converts on its own."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's API
         md.treeprocessors.register(_HeadingTreeprocessor(md), "heading_ids", 4)
@@ -198,7 +197,7 @@ class HeadingIds(Extension):
 
 class _HeadingTreeprocessor(Treeprocessor):
     def run(self, root: Element) -> None:
-        name_headings(root)
+        _name_headings(root)
 
 
 _STASHED = markdown.util.HTML_PLACEHOLDER_RE  # where Python-Markdown keeps raw HTML until the end
@@ -244,7 +243,9 @@ class Converter:
                 made.append(_SiteTreeprocessor(md, self.links))
                 return made[-1]
 
-            md = markdown.Markdown(extensions=[*extensions, _SiteExtension(factory)], output_format="html")
+            md = markdown.Markdown(
+                extensions=[*extensions, HeadingIds(), _SiteExtension(factory)], output_format="html"
+            )
             quickinline.install(md)
             self._instances[extensions] = (md, made[-1])
         return self._instances[extensions]
