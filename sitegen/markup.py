@@ -185,6 +185,7 @@ def _name_headings(root: Element) -> None:
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_STASHED = markdown.util.HTML_PLACEHOLDER_RE  # where Python-Markdown keeps raw HTML until the end
 
 
 class HeadingIds(Extension):
@@ -198,9 +199,6 @@ class HeadingIds(Extension):
 class _HeadingTreeprocessor(Treeprocessor):
     def run(self, root: Element) -> None:
         _name_headings(root)
-
-
-_STASHED = markdown.util.HTML_PLACEHOLDER_RE  # where Python-Markdown keeps raw HTML until the end
 
 
 def _make_figure(paragraph: Element) -> None:
