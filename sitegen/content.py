@@ -271,16 +271,15 @@ def reread(
 ) -> tuple[list[Document], list[SiteError]]:
     """Read these files again into the cache; every language version of their documents, made again."""
     errors: list[SiteError] = []
-    keys = set()
-    for path in paths:
+    versions: list[str] = []  # each language's file of the documents read: found by name, not by a
+    for path in paths:  # look through 20,000 cached files (serve answers an edit with this)
         kind = KINDS[path.parent.name]
         stat = path.stat()
         cache[str(path)] = ((stat.st_mtime_ns, stat.st_size), _read_chunk(config, [(path, kind)])[0])
         source, found = cache[str(path)][1]
         errors += found
         if source is not None:
-            keys.add((source.kind, source.stem))
-    sources = {
-        (s.kind, s.stem, s.lang): s for _, (s, _) in cache.values() if s is not None and (s.kind, s.stem) in keys
-    }
+            versions += [str(path.with_name(f"{source.stem}.{code}.md")) for code in config.language_codes]
+    read = [cache[name][1][0] for name in dict.fromkeys(versions) if name in cache]
+    sources = {(s.kind, s.stem, s.lang): s for s in read if s is not None}
     return _documents(config, dict(sorted(sources.items())), errors), errors

@@ -47,6 +47,7 @@ class Preview:
         # what the preview folder holds: a digest of each rendered file, (source, mtime, size) of each copy
         self._written: dict[str, object] = {}
         self._last: SiteFiles | None = None  # the last build that succeeded, for answering an edit first
+        self._lasting: frozenset[str] = frozenset()  # files named by their bytes (site.1a2b3c4d5e.css)
         if self.output.exists():
             shutil.rmtree(self.output)  # a previous session's files; this folder is ours alone
 
@@ -74,6 +75,8 @@ class Preview:
             compile_templates(self.root)  # the first build rendered in worker processes
         self.caches = Caches(self.caches.sources, self.caches.bodies, rendered.prints)
         self._last = rendered
+        names = rendered.assets.names.items()
+        self._lasting = frozenset(published for logical, published in names if published != logical)
         return Outcome((), changed, time.perf_counter() - started)
 
     def edited_first(self, among: Iterable[str] | None = None) -> Outcome | None:
@@ -94,8 +97,11 @@ class Preview:
     def _forget(self, names: list[str]) -> None:
         # Pages written outside a full rebuild that succeeded: the next one renders them again, even
         # if their inputs went back to what the last full rebuild saw.
-        gone = set(names)
-        prints = {path: value for path, value in self.caches.prints.items() if output_file(path) not in gone}
+        prints = dict(self.caches.prints)
+        for name in names:  # a page path "a/" is written to "a/index.html"; "a.html" to itself
+            for path in {name, name.removesuffix("index.html")} & prints.keys():
+                if output_file(path) == name:
+                    del prints[path]
         self.caches = Caches(self.caches.sources, self.caches.bodies, prints)
 
     def _put(self, name: str, data: bytes) -> bool:
@@ -140,6 +146,11 @@ class Preview:
         if not path.is_relative_to(self.output.resolve()):
             raise ValueError(f"refusing to write outside the preview folder: {name}")
         return path
+
+    def lasts(self, url_path: str) -> bool:
+        """Whether the file at this address is named by its bytes (fingerprinted CSS and JS): an edit
+        gives it a new name, so a browser may keep it instead of asking again at every reload."""
+        return url_path.lstrip("/") in self._lasting
 
     def find(self, url_path: str) -> Path | None:
         """The preview file for an address ('/tin-tuc/x/' -> .../tin-tuc/x/index.html), if there is one."""

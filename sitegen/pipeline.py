@@ -85,6 +85,7 @@ class SiteFiles:
     bodies: Bodies  # each document's converted body
     assets: Assets
     documents: tuple[Document, ...]  # every document read, drafts and future posts too
+    links: Links  # each document's file and address, for serve's answer to an edit
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,9 @@ def render_site(
     copies = assets.copies + resized_copies(root, converted.photos)
     later = [d.date for d in documents if d.date is not None and d.date > options.now]
     due = None if options.future or not later else min(later)
-    return SiteFiles(config, site, files, pages.kept, pages.prints, copies, due, converted.bodies, assets, documents)
+    return SiteFiles(
+        config, site, files, pages.kept, pages.prints, copies, due, converted.bodies, assets, documents, links
+    )
 
 
 def build(

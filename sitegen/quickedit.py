@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, MutableMapping
 
 from sitegen.content import edited_files, reread
-from sitegen.markup import Converter, Links
+from sitegen.markup import Converter
 from sitegen.model import BuildOptions, document_page, published_documents
 from sitegen.pipeline import SiteFiles
 from sitegen.templates import Renderer, render_chunk
@@ -39,7 +39,7 @@ def render_edited(
     same_address = all(site.doc_paths.get(key) == urls.document(d.kind, d.lang, d.slug) for key, d in by_key.items())
     if errors or len(published) != len(documents) or not same_address:
         return {}  # an error to show, a post leaving or changing address: the full rebuild handles it
-    converter = Converter(Links.of_site(site.documents, urls, config.root / "content", site.doc_paths))
+    converter = Converter(last.links)  # the addresses are the same (above): the last build's links hold
     converted = {key: converter.convert(doc) for key, doc in by_key.items()}
     if any(found for _, found in converted.values()):
         return {}

@@ -20,6 +20,8 @@ from sitegen.watch import EventWatcher
 
 WATCHED = ("content", "layouts", "static", "site.yaml")
 ERROR_STATUS = "500 Build failed"
+# Pages and pictures are asked for again at every reload; fingerprinted CSS and JS are kept by the browser.
+FRESH, LASTING = "no-store", "max-age=31536000, immutable"
 
 
 def serve(root: Path, host: str, port: int) -> int:
@@ -117,7 +119,8 @@ def preview_app(preview: Preview) -> Callable[[dict, Respond], Iterable[bytes]]:
             not_found = preview.find("en/404.html" if path.startswith("/en/") else "404.html")
             body = not_found.read_bytes() if not_found else b"<!doctype html><title>404</title><h1>404</h1>"
             return _send(start_response, "404 Not Found", "text/html; charset=utf-8", body)
-        return _send(start_response, "200 OK", _content_type(found), found.read_bytes())
+        cache = LASTING if preview.lasts(path) else FRESH
+        return _send(start_response, "200 OK", _content_type(found), found.read_bytes(), cache)
 
     return app
 
@@ -133,8 +136,8 @@ def _content_type(path: Path) -> str:
     )
 
 
-def _send(start_response: Respond, status: str, content_type: str, body: bytes) -> list[bytes]:
-    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")]
+def _send(start_response: Respond, status: str, content_type: str, body: bytes, cache: str = FRESH) -> list[bytes]:
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Cache-Control", cache)]
     start_response(status, headers)
     return [body]
 

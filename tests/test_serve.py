@@ -1,5 +1,6 @@
 """`serve`: a live preview in its own folder, rebuilt on every change, showing build errors until they are fixed."""
 
+import re
 import shutil
 import socket
 import subprocess
@@ -115,6 +116,19 @@ def test_preview_answers_unknown_addresses_with_the_404_page_and_adds_missing_sl
     with pytest.raises(urllib.error.HTTPError) as answer:
         opener.open(request, timeout=5)
     assert answer.value.code == 301 and answer.value.headers["Location"] == "/tin-tuc/"
+
+
+def test_browsers_keep_fingerprinted_styles_but_ask_again_for_pages_and_pictures(server):
+    _, home = fetch(server)
+    style = re.search(r'href="/(css/site\.[0-9a-f]{10}\.css)"', home).group(1)
+    assert cache_control(server + style) == "max-age=31536000, immutable"  # an edit gives it a new name
+    assert cache_control(server) == "no-store"
+    assert cache_control(server + "images/icon.svg") == "no-store"
+
+
+def cache_control(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.headers["Cache-Control"]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -261,6 +275,27 @@ def test_a_translation_is_answered_first_too(site_root):
     path = site_root / "content/news/hoi-nghi.en.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     assert preview.edited_first().changed == ("en/news/emulation-conference-2021/index.html",)
+
+
+def test_an_edit_of_the_vietnamese_file_is_answered_with_the_translation_that_inherits_from_it(site_root):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    edit_post(site_root, "date: 2021-03-11 08:36", "date: 2021-03-12 08:36")
+    first = preview.edited_first([str(site_root / POST)])
+    assert first.changed == ("en/news/emulation-conference-2021/index.html", EDITED_PAGE)
+    english = (preview.output / "en/news/emulation-conference-2021/index.html").read_text(encoding="utf-8")
+    assert "2021-03-12" in english
+
+
+def test_an_edit_taken_back_before_the_full_rebuild_is_taken_back_in_the_preview_too(site_root):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa nhanh")
+    assert preview.edited_first([str(site_root / POST)]).changed == (EDITED_PAGE,)
+    edit_post(site_root, "Đoạn sửa nhanh", "Đoạn mở đầu")  # saved again as it was, before the full rebuild
+    assert EDITED_PAGE in preview.rebuild().changed
+    page = (preview.output / EDITED_PAGE).read_text(encoding="utf-8")
+    assert "Đoạn mở đầu" in page and "Đoạn sửa nhanh" not in page
 
 
 @pytest.mark.parametrize(
