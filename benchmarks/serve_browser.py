@@ -7,6 +7,11 @@ Chromium (Playwright), and appends a sentence to content/news/STEM.vi.md several
 the last full rebuild has finished. Each time is from the file's save until the page in the browser
 shows the sentence: the watcher noticing the save, the page written, livereload's message, and the
 browser's own reload. Prints one JSON line with the times, or exits 2 when there is no browser here.
+
+The page tells the time itself: a script looks for the sentence before each frame is painted and
+notes the clock (performance.timeOrigin + now(), the same system clock as time.time()). Playwright's
+own wait notices it 70-170 ms later, because after a reload it must first find the new page; those
+times are printed too ("noticed_seconds"), as a check that the page's are not too early.
 """
 
 from __future__ import annotations
@@ -24,6 +29,22 @@ from pathlib import Path
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 GIVE_UP = 600  # seconds for the preview's first build of a big corpus
+# Runs in every page the browser opens: once the sentence in sessionStorage is on the page, the time.
+LOOK_FOR_SENTENCE = """
+(() => {
+  const sentence = sessionStorage.getItem("sentence");
+  if (!sentence) return;
+  const look = () => {
+    if (document.body && document.body.innerText.includes(sentence)) {
+      sessionStorage.setItem("shown", String(performance.timeOrigin + performance.now()));
+      sessionStorage.removeItem("sentence");
+    } else {
+      requestAnimationFrame(look);
+    }
+  };
+  requestAnimationFrame(look);
+})();
+"""
 
 
 def main(argv: list[str]) -> int:
@@ -46,21 +67,31 @@ def main(argv: list[str]) -> int:
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
         _wait_for(lambda: "Preview on" in log.read_text(encoding="utf-8"), GIVE_UP, log)
-        shown = []
+        shown, noticed = [], []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page()
+            page.add_init_script(LOOK_FOR_SENTENCE)
             page.goto(f"http://127.0.0.1:{port}/tin-tuc/{slug}/")
             page.wait_for_function("window.LiveReload !== undefined")
             page.wait_for_timeout(1000)  # its socket open
             for number in range(edits):
                 rebuilt = log.read_text(encoding="utf-8").count("Rebuilt in")
                 sentence = f"Câu thêm lần {number + 1} khi xem trước, lúc {time.time():.3f}."
-                began = time.perf_counter()
+                page.evaluate(
+                    "s => { sessionStorage.setItem('sentence', s); sessionStorage.removeItem('shown'); }", sentence
+                )
+                saved = time.time()
                 with post.open("a", encoding="utf-8", newline="\n") as file:
                     file.write(f"\n{sentence}\n")
                 page.wait_for_function(f"document.body.innerText.includes({sentence!r})", polling=5, timeout=60_000)
-                shown.append(time.perf_counter() - began)
+                noticed.append(time.time() - saved)
+                page.wait_for_function("sessionStorage.getItem('shown') !== null", timeout=10_000)
+                shown.append(float(page.evaluate("sessionStorage.getItem('shown')")) / 1000 - saved)
+                if not 0 < shown[-1] <= noticed[-1]:
+                    raise SystemExit(
+                        f"the page's clock disagrees with this one: shown {shown[-1]:.3f} s, noticed {noticed[-1]:.3f} s"
+                    )
                 # The full rebuild after it (and its own reload, if it changed files) done before the next.
                 _wait_for(lambda count=rebuilt: log.read_text(encoding="utf-8").count("Rebuilt in") > count, 120, log)
                 page.wait_for_timeout(1000)
@@ -68,7 +99,7 @@ def main(argv: list[str]) -> int:
     finally:
         server.terminate()
         server.wait()
-    print(json.dumps({"shown_seconds": shown}))
+    print(json.dumps({"shown_seconds": shown, "noticed_seconds": noticed}))
     return 0
 
 

@@ -150,6 +150,7 @@ def test_the_edit_in_a_browser_is_timed_until_the_new_text_is_on_screen(tmp_path
     (run,) = runs.runs
     assert run.step == bench.IN_BROWSER and len(run.runs) == 3
     assert 0 < run.seconds < 60
+    assert "by the page's own clock, Playwright's wait noticed it at" in runs.notes[0]
     assert (made.root / "content" / "news" / f"{made.stems[1]}.vi.md").read_text(encoding="utf-8").count(
         "Câu thêm lần"
     ) == 3
