@@ -29,14 +29,18 @@ def serve(root: Path, host: str, port: int) -> int:
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - only compared, never bound
     address = f"http://{shown_host}:{port}/"
     preview = Preview(root, address)
-    _report(preview.rebuild())
-    server = Server(app=preview_app(preview), watcher=EventWatcher())  # told of saves, not polling
+    watcher = EventWatcher()  # told of saves, not polling
+    server = Server(app=preview_app(preview), watcher=watcher)
     loop = IOLoop.current()  # the loop server.serve() runs; other threads hand it work with add_callback
     rebuilds = Rebuilds(preview, lambda: loop.add_callback(LiveReloadHandler.reload_waiters))
 
     for name in WATCHED:
         # The edited post's page first (the browser reloads it at once), then everything else.
         server.watch(str(root / name), rebuilds.answer_edit)
+    # Watching before the first build (half a minute at 10,000 posts): a file saved during it is
+    # answered as soon as the preview is served, not left until the next save.
+    watcher.start(LiveReloadHandler.poll_tasks)
+    _report(preview.rebuild())
     print(f"Preview on {address} (drafts and future posts included, marked as such). Stop with Ctrl+C.", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"Warning: listening on {host}: other computers on the network can open the preview.", flush=True)

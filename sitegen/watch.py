@@ -33,10 +33,15 @@ class EventWatcher(Watcher):
         self._changed: set[str] = set()
         self._lock = threading.Lock()
         self._observer: Observer | None = None
+        self._started: bool | None = None  # whether the system's events came, once start was called
 
     def start(self, callback: Callable[[], None]) -> bool:
         """Watch every task's path; `callback` (livereload's poll_tasks) runs on this thread's loop after
-        changes. False (livereload then polls) if the operating system's watching could not start."""
+        changes. False (livereload then polls) if the operating system's watching could not start.
+        Started already (serve starts it before its first build), it goes on as it is."""
+        if self._started is not None:
+            return self._started
+        self._started = False
         loop = IOLoop.current()
         handler = _Events(self, loop, callback)
         observer = Observer()
@@ -50,6 +55,7 @@ class EventWatcher(Watcher):
             print(f"Watching for changes by looking at every file (the system's file events failed: {error})")
             return False
         self._observer = observer
+        self._started = True
         return True
 
     def stop(self) -> None:
@@ -66,13 +72,15 @@ class EventWatcher(Watcher):
                 self._changed.update(mine)
         return bool(mine)
 
-    def examine(self) -> tuple[None, None]:
+    def examine(self) -> tuple:
         """Run the task of each path changed since the last call, once per task.
 
         No path is returned: the tasks reload the browsers themselves when they have written pages.
         livereload would skip a reload within 3 s of the last one (a second save soon after the first
         went unseen), and a named file could make it reload a style sheet instead of the page.
         """
+        if self._started is False:
+            return super().examine()  # livereload's look at every file's time
         with self._lock:
             changed, self._changed = sorted(self._changed), set()
         self.filepath = None

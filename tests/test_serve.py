@@ -363,3 +363,39 @@ def test_a_saved_page_shows_in_the_open_browser_by_itself_even_saved_again_at_on
     log = (tmp_path / "serve.log").read_text(encoding="utf-8")
     # Told by the system's file events: livereload says "Start detecting changes" only when it polls instead.
     assert "Start watching changes" in log and "Start detecting changes" not in log
+
+
+SAVE_DURING_THE_FIRST_BUILD = """
+import sys
+from pathlib import Path
+
+from sitegen import incremental
+from sitegen.serve import serve
+
+root, port = Path(sys.argv[1]), int(sys.argv[2])
+first_build = incremental.Preview.rebuild
+
+
+def rebuild(preview):  # the editor saves the post just as the first build finishes reading it
+    outcome = first_build(preview)
+    incremental.Preview.rebuild = first_build
+    post = root / "content/news/hoi-nghi.vi.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("Đoạn mở đầu", "Lưu khi đang dựng"), encoding="utf-8")
+    return outcome
+
+
+incremental.Preview.rebuild = rebuild
+serve(root, "127.0.0.1", port)
+"""
+
+
+def test_a_post_saved_during_the_first_build_shows_once_the_preview_is_served(site_root, tmp_path):
+    port = free_port()
+    with (tmp_path / "serve.log").open("w", encoding="utf-8") as log:
+        command = [sys.executable, "-c", SAVE_DURING_THE_FIRST_BUILD, str(site_root), str(port)]
+        process = subprocess.Popen(command, cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/{PAGE}", lambda s, t: "Lưu khi đang dựng" in t, "the save to show")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from tornado.ioloop import IOLoop
 
+from sitegen import watch
 from sitegen.watch import EventWatcher
 
 GIVE_UP = 15  # seconds: a generous bound for an event to arrive, not a measure of speed
@@ -94,3 +96,41 @@ def test_reading_files_and_writing_outside_the_watched_ones_wakes_nothing(projec
         (project / ".cache" / "state").write_text("x", encoding="utf-8")
 
     assert watch_while(project, read_and_write_elsewhere, quiet_for=1.5) == []
+
+
+def test_where_the_systems_events_fail_a_save_is_found_by_looking_at_every_file(project: Path, monkeypatch, capsys):
+    class Refused(watch.Observer):  # as when Linux's limit of watched folders is reached
+        def start(self) -> None:
+            raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watch, "Observer", Refused)
+    calls: list[object] = []
+    watcher = EventWatcher()
+    watcher.watch(str(project / "content"), lambda paths=None: calls.append(paths))
+
+    async def begin() -> bool:
+        return watcher.start(lambda: None)
+
+    assert IOLoop().run_sync(begin) is False
+    assert "by looking at every file" in capsys.readouterr().out
+    watcher.examine()  # livereload's first look notes the time of every file
+    calls.clear()
+    post = project / "content" / "news" / "bai.vi.md"
+    post.write_text("---\ntitle: Bài\n---\n\nBốn.\n", encoding="utf-8")
+    os.utime(post, ns=(post.stat().st_atime_ns, post.stat().st_mtime_ns + 2_000_000_000))
+    watcher.examine()  # livereload polls every 0.8 s
+    assert len(calls) == 1
+
+
+def test_started_before_serve_starts_it_again_the_watcher_goes_on_as_it_is_and_stops_whole(project: Path):
+    watcher = EventWatcher()
+    watcher.watch(str(project / "content"), lambda paths: None)
+
+    async def begin() -> tuple[bool, bool]:
+        return watcher.start(lambda: None), watcher.start(lambda: None)
+
+    try:
+        assert IOLoop().run_sync(begin) == (True, True)
+    finally:
+        watcher.stop()
+    assert not [thread for thread in threading.enumerate() if isinstance(thread, watch.Observer)]
