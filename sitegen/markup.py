@@ -367,7 +367,7 @@ class ConvertedBodies:
 
 def body_keys(documents: Sequence[Document], links: Links) -> dict[tuple, str]:
     """A digest per document of everything its HTML depends on: its text, and what its links and
-    pictures point to (the addresses of the posts it links to, the size and time of its photos).
+    pictures point to (the addresses of the posts it links to, the displayed size of its photos).
 
     Only what a body points to: a new post or photo elsewhere leaves every other body as it was.
     """
@@ -407,15 +407,16 @@ def _link_targets(body: str) -> Iterator[str]:
 
 
 def _pointed_to(links: Links, target: str, doc_file: str) -> object:
-    """What a link or picture resolves to now: a page address, or a photo with its size and time."""
+    """What a link or picture resolves to now: a page address, or a photo with its displayed size."""
     path = target.split("#")[0].split("?")[0]
     if path.endswith(".md") or path.startswith("/"):
         return links.link(target, doc_file)
     found = links.image(target, doc_file)
     if found is None or _is_external(found):
         return found
-    stat = (links.content_root / found).stat()
-    return (found, stat.st_mtime_ns, stat.st_size)
+    # What the HTML shows of a photo (its size and smaller copies), not its file's time: a fresh
+    # checkout gives every file a new time, and the deploy's restored cache must still hold.
+    return (found, picture(links.content_root, found))
 
 
 def render_bodies(

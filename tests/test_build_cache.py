@@ -1,6 +1,8 @@
 """A build reuses what the last one left in .cache/build, and its output is the same bytes as a cold build."""
 
+import os
 import shutil
+import time
 from datetime import timedelta
 
 import pytest
@@ -318,3 +320,35 @@ def test_a_body_removed_by_another_run_while_a_build_reads_it_stops_the_build_cl
 
 def read_text(root, path):
     return (root / path).read_text(encoding="utf-8")
+
+
+def test_a_fresh_checkout_with_the_last_deploys_cache_redoes_nothing_and_equals_a_cold_build(
+    site_root, tmp_path, converted, monkeypatch
+):
+    from sitegen import check, images
+
+    check.check_site(site_root, NOW)  # the last deploy, as the workflow runs it: check, then build
+    build_site(site_root)
+    last = site_root.rename(tmp_path / "last")
+    # The next deploy's runner: the same folder, the files checked out anew (each with a new time),
+    # and the cache that actions/cache restores (.cache and public/ as the last deploy left them).
+    shutil.copytree(last, site_root, ignore=shutil.ignore_patterns("public", ".cache"), copy_function=shutil.copy)
+    later = time.time_ns() + 3600 * 10**9
+    for path in site_root.rglob("*"):
+        os.utime(path, ns=(later, later))
+    shutil.copytree(last / ".cache", site_root / ".cache")
+    shutil.copytree(last / "public", site_root / "public")
+    restored = pages(site_root / "public")
+    encoded, encode = [], images._encode
+    monkeypatch.setattr(images, "_encode", lambda source, *rest: encoded.append(source) or encode(source, *rest))
+    converted.clear()
+    check.check_site(site_root, NOW)
+    build_site(site_root)
+    assert converted == [] and encoded == []  # no Markdown converted, no photo resized again
+    assert pages(site_root / "public") == restored  # and no page written again: none changed
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
+
+
+def pages(folder):
+    """Each page's modification time (copied files are copied again after a checkout: their time is new)."""
+    return {name: stamp for name, stamp in stamps(folder).items() if name.suffix == ".html"}

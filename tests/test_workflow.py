@@ -99,3 +99,13 @@ def test_every_action_is_pinned_to_a_major_version(workflow):
             if "uses" in step:
                 name, _, version = step["uses"].partition("@")
                 assert version.startswith("v") and version[1:].isdigit(), step["uses"]
+
+
+def test_the_last_deploys_build_cache_is_restored_before_the_check(workflow):
+    cache = step_index(workflow, "build", lambda s: s.get("uses", "").startswith("actions/cache@"))
+    check = step_index(workflow, "build", lambda s: "build.py check --strict" in s.get("run", ""))
+    assert cache < check
+    kept = steps(workflow, "build")[cache]["with"]
+    assert kept["path"].split() == [".cache/build", ".cache/images", "public"]
+    # A new key at every run, so that each successful deploy saves its cache; the newest is restored.
+    assert "${{ github.run_id }}" in kept["key"] and kept["key"].startswith(kept["restore-keys"])
