@@ -44,6 +44,7 @@ import hugo_site  # noqa: E402
 STEPS = ("cold", "rebuild", "edit", "serve", "check", "hugo")
 COLD_WITH_SEARCH = "cold build + Pagefind"  # Hugo's cold build, then Pagefind's index of its posts
 IN_BROWSER = "serve edit: in browser"  # its CPU time and pages are not measured: shown as "-"
+LAYOUT_COMMENT = "<!-- bố cục đã sửa -->\n"
 EDIT_SENTENCE = "\nCâu này được thêm vào để đo thời gian dựng lại sau khi sửa một bài.\n"
 # Paths a snapshot (--ref) takes from git: the generator and what the corpus copies from the project.
 SNAPSHOT_PATHS = ("build.py", "sitegen", *corpus_module.PROJECT_FILES)
@@ -142,6 +143,14 @@ def edit_one_post(root: Path, stem: str) -> Path:
     return path
 
 
+def edit_a_layout(root: Path) -> Path:
+    """Add a comment at the end of the base layout, as a web editor might: every page changes."""
+    path = root / "layouts" / "base.html"
+    with path.open("a", encoding="utf-8", newline="\n") as file:
+        file.write(LAYOUT_COMMENT)
+    return path
+
+
 def snapshot(ref: str, target: Path) -> Path:
     """The generator and project files as committed at ref (others may be editing the working tree)."""
     present = [p for p in SNAPSHOT_PATHS if _in_ref(ref, p)]
@@ -236,6 +245,7 @@ class Bench:
         if "edit" in self.steps:
             self.ours(posts, "edit one post (CLI)", root, out, lambda: edit_one_post(root, stem))
             self.notes.append(f"N={posts}: the edited post is content/news/{stem}.vi.md")
+            self.ours(posts, "edit a layout (CLI)", root, out, lambda: edit_a_layout(root))
         if "serve" in self.steps:
             self.serve_edit(posts, root, corpus.stems[posts // 3])
             self.serve_browser(posts, root, corpus.stems[posts // 4])

@@ -14,6 +14,7 @@ from pathlib import Path
 from sitegen.assets import Assets, collect_assets
 from sitegen.buildstate import (
     BODIES,
+    CACHE,
     BuildState,
     SqliteBodies,
     discard_state,
@@ -35,6 +36,7 @@ from sitegen.output import (
     FreshOutput,
     OutputState,
     Published,
+    StagedPages,
     changed_since,
     check_target,
     file_digest,
@@ -237,15 +239,25 @@ def _in_place(
     changed page made again beside the output, and then the output is updated in place."""
     prints = {path: p for path, p in state.prints.items() if output_file(path) not in changed}
     caches = Caches(sources, bodies, prints)
-    rendered = render_site(root, options, config.output_dir, config.base_url, caches, progress)
-    searchable = {name: file_digest(data) for name, data in rendered.files.items() if is_searchable(name, data)}
-    searchable.update((name, state.searchable[name]) for name in rendered.kept if name in state.searchable)
-    if progress is not None:
-        progress.stage("Writing files and the search index")
-    redo = _bundles_to_redo(state.searchable, searchable, changed, config.search_bundle_pages)
-    discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
-    target, size = config.output_dir, config.search_bundle_pages
-    return rendered, searchable, _update(target, state.output, changed, rendered, searchable, redo, size)
+    searchable: dict[str, str] = {}
+    with StagedPages(root / CACHE) as staged:
+
+        def keep(name: str, data: bytes) -> None:  # each page on disk as it is rendered, not in memory
+            staged.add(name, data)
+            if is_searchable(name, data):
+                searchable[name] = file_digest(data)
+
+        rendered = render_site(root, options, config.output_dir, config.base_url, caches, progress, keep)
+        for name, data in rendered.files.items():  # the records' downloads
+            keep(name, data)
+        searchable.update((name, state.searchable[name]) for name in rendered.kept if name in state.searchable)
+        if progress is not None:
+            progress.stage("Writing files and the search index")
+        redo = _bundles_to_redo(state.searchable, searchable, changed, config.search_bundle_pages)
+        discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
+        target, size = config.output_dir, config.search_bundle_pages
+        written = _update(target, state.output, changed, staged, rendered, searchable, redo, size)
+    return rendered, searchable, written
 
 
 def _bundles_to_redo(before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int) -> set[int]:
@@ -261,6 +273,7 @@ def _update(
     target: Path,
     previous: OutputState,
     changed: set[str],
+    files: Mapping[str, bytes],
     rendered: SiteFiles,
     searchable: Mapping[str, str],
     redo: set[int],
@@ -268,15 +281,15 @@ def _update(
 ) -> OutputState:
     # The new search index is made beside the output first: if Pagefind fails, nothing has been touched.
     if not redo:
-        return update_site(target, previous, changed, rendered.files, rendered.kept, rendered.copies, None)
+        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, None)
     staging = target.resolve().parent / f".{target.name}.index-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        published = Published(target, rendered.files, rendered.kept)
+        published = Published(target, files, rendered.kept)
         names = sorted(searchable)
         make_search_index(staging, published, names, bundle_pages, target / INDEX_FOLDER, redo)
         index = staging / INDEX_FOLDER
-        return update_site(target, previous, changed, rendered.files, rendered.kept, rendered.copies, index)
+        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, index)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -119,6 +119,18 @@ def test_hugo_is_also_timed_with_the_same_search_index_as_ours(tmp_path: Path):
     assert "cold build ours/(Hugo + Pagefind, the same search)" in bench.table(runs.runs)
 
 
+def test_after_one_post_a_layout_is_edited_and_every_page_is_built_again(tmp_path: Path):
+    runs = bench.Bench(bench.PROJECT, tmp_path, None, lambda message: None, steps=("cold", "edit"))
+    runs.size(5)
+    assert [(run.step, run.returncode) for run in runs.runs] == [
+        ("cold build", 0),
+        ("edit one post (CLI)", 0),
+        ("edit a layout (CLI)", 0),
+    ]
+    pages = list((tmp_path / "out-5").rglob("*.html"))
+    assert len(pages) > 20 and all(bench.LAYOUT_COMMENT in page.read_text(encoding="utf-8") for page in pages)
+
+
 def test_the_cold_build_is_timed_by_stage_from_the_generators_own_timings(tmp_path: Path):
     made = corpus.generate(tmp_path / "site", 5)
     runs = bench.Bench(bench.PROJECT, tmp_path, None, lambda message: None, steps=("cold",))

@@ -352,3 +352,25 @@ def test_a_fresh_checkout_with_the_last_deploys_cache_redoes_nothing_and_equals_
 def pages(folder):
     """Each page's modification time (copied files are copied again after a checkout: their time is new)."""
     return {name: stamp for name, stamp in stamps(folder).items() if name.suffix == ".html"}
+
+
+def test_a_later_build_keeps_its_pages_on_disk_until_written_and_leaves_nothing_behind(site_root, monkeypatch):
+    from sitegen import output
+    from sitegen.errors import BuildError
+
+    build_site(site_root)
+    cached = set((site_root / CACHE).iterdir())
+    staged, add = [], output.StagedPages.add
+    monkeypatch.setattr(
+        output.StagedPages, "add", lambda self, name, data: staged.append(name) or add(self, name, data)
+    )
+    edit(site_root, "layouts/base.html", "</body>", "<!-- đổi -->\n</body>")  # every page rendered again
+    build_site(site_root)
+    assert "tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html" in staged and len(staged) > 20
+    assert set((site_root / CACHE).iterdir()) == cached  # the staging file is gone
+    before = tree_bytes(site_root / "public")
+    edit(site_root, "layouts/post.html", "{% block main %}", "{% block main %}{{ page.khong_co.o_dau }}")
+    with pytest.raises(BuildError):  # the posts fail, once the other pages are staged
+        build_site(site_root)
+    assert set((site_root / CACHE).iterdir()) == cached
+    assert tree_bytes(site_root / "public") == before
