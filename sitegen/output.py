@@ -209,25 +209,28 @@ def update_site(
     target = target.resolve()
     old = state.files
     index_names = {name for name in old if name.startswith(_INDEX_PREFIX)}
-    digests = {name: file_digest(data) for name, data in files.items()}
-    digests.update((name, copy_digest(source)) for source, name in copies)
+    sources = {name: source for source, name in copies}
+    names = list(dict.fromkeys([*files, *sources]))
     new_index = {f"{_INDEX_PREFIX}{name}" for name in files_under(index)} if index is not None else index_names
-    wanted = set(digests) | set(kept) | new_index
-    unknown = [name for name in digests if name not in old and (target / name).exists()]
+    wanted = set(names) | set(kept) | new_index
+    unknown = [name for name in names if name not in old and (target / name).exists()]
     raise_if_any([_foreign_error(target, sorted(unknown))] if unknown else [])
     # Listed before they are written: if writing stops half-way, every file there is still known as ours.
     _write_manifest(target, wanted | set(old))
-    sources = {name: source for source, name in copies}
+    digests: dict[str, str] = {}
     written = set()
     folders: set[Path] = set()
-    for name, digest in digests.items():
+    for name in names:
+        # Each rendered file read once (they may wait on disk: StagedPages), for its digest and to write.
+        data = None if name in sources else files[name]
+        digests[name] = digest = copy_digest(sources[name]) if data is None else file_digest(data)
         if name in old and name not in changed and old[name][2] == digest:
             continue
         path = _parent_made(_inside(target, name), folders)
-        if name in sources:
+        if data is None:
             shutil.copyfile(sources[name], path)
         else:
-            path.write_bytes(files[name])
+            path.write_bytes(data)
         written.add(name)
     gone = [name for name in old if name not in wanted and (index is None or name not in index_names)]
     for name in gone:
