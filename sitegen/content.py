@@ -271,8 +271,10 @@ def reread(
 ) -> tuple[list[Document], list[SiteError]]:
     """Read these files again into the cache; every language version of their documents, made again."""
     errors: list[SiteError] = []
-    versions: list[str] = []  # each language's file of the documents read: found by name, not by a
-    for path in paths:  # look through 20,000 cached files (serve answers an edit with this)
+    # Each language's file of the documents read, found by its name: serve answers an edit with this,
+    # and a look through the whole cache (20,000 files at 10,000 posts) took 10 ms.
+    versions: list[str] = []
+    for path in paths:
         kind = KINDS[path.parent.name]
         stat = path.stat()
         cache[str(path)] = ((stat.st_mtime_ns, stat.st_size), _read_chunk(config, [(path, kind)])[0])

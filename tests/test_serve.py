@@ -1,5 +1,6 @@
 """`serve`: a live preview in its own folder, rebuilt on every change, showing build errors until they are fixed."""
 
+import contextlib
 import re
 import shutil
 import socket
@@ -50,28 +51,30 @@ def wait_for(url, condition, what):
     raise AssertionError(f"gave up waiting for {what}; last answer: {last and (last[0], last[1][:300])}")
 
 
+@contextlib.contextmanager
+def running(command, cwd, log_path):
+    """A preview process with its output in log_path, stopped (killed if need be) at the end."""
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
 @pytest.fixture
 def server(site_root, tmp_path):
     port = free_port()
-    log = (tmp_path / "serve.log").open("w", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site_root), "--port", str(port)],
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site_root), "--port", str(port)]
     base = f"http://127.0.0.1:{port}/"
-    try:
+    with running(command, tmp_path, tmp_path / "serve.log"):
         wait_for(base, lambda status, _: status == 200, "the preview to start")
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 def edit_post(root, old, new):
@@ -391,11 +394,6 @@ serve(root, "127.0.0.1", port)
 
 def test_a_post_saved_during_the_first_build_shows_once_the_preview_is_served(site_root, tmp_path):
     port = free_port()
-    with (tmp_path / "serve.log").open("w", encoding="utf-8") as log:
-        command = [sys.executable, "-c", SAVE_DURING_THE_FIRST_BUILD, str(site_root), str(port)]
-        process = subprocess.Popen(command, cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT)
-    try:
+    command = [sys.executable, "-c", SAVE_DURING_THE_FIRST_BUILD, str(site_root), str(port)]
+    with running(command, PROJECT, tmp_path / "serve.log"):
         wait_for(f"http://127.0.0.1:{port}/{PAGE}", lambda s, t: "Lưu khi đang dựng" in t, "the save to show")
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
