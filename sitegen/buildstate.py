@@ -2,7 +2,8 @@
 
 - bodies.sqlite: converted Markdown by a digest of what it depends on, read one body at a time
   (shared by build and check; bodies no longer used are kept up to as many as are in use);
-- sources.pickle: the content files as read, with their size and modification time;
+- sources.pickle: the content files as read, with their size and modification time (shared by
+  build and check);
 - <digest>.pickle, one per output folder and set of options: each page's fingerprint, what the
   output folder holds, the searchable pages' digests, a digest of every input file.
 
@@ -17,7 +18,8 @@ import hashlib
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -106,6 +108,18 @@ def save_state(path: Path, state: BuildState) -> None:
 def save_sources(path: Path, config: Config, sources: dict) -> None:
     """Keep the content files as read for the next build."""
     _save(path, (_sources_key(config), sources))
+
+
+@contextmanager
+def kept_sources(config: Config) -> Iterator[dict]:
+    """The content files as the last build or check read them, for this run to fill; saved again when
+    it read any file anew and finished without an error."""
+    path = sources_file(config)
+    sources = load_sources(path, config)
+    stamps = {name: stamp for name, (stamp, _) in sources.items()}
+    yield sources
+    if {name: stamp for name, (stamp, _) in sources.items()} != stamps:
+        save_sources(path, config, sources)
 
 
 def _sources_key(config: Config) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.assets import IMAGE_SUFFIXES
-from sitegen.buildstate import BODIES, SqliteBodies
+from sitegen.buildstate import BODIES, SqliteBodies, kept_sources, load_state, state_file
 from sitegen.config import Config, load_config
 from sitegen.content import load_documents
 from sitegen.errors import BuildError, SiteError, display_path
@@ -35,16 +35,21 @@ class Finding:
 
 
 def check_site(root: Path, now: datetime, base_url: str | None = None) -> list[Finding]:
-    """Every finding for the site as the public build would publish it; nothing is written but the Markdown
-    cache of .cache/build."""
+    """Every finding for the site as the public build would publish it; nothing is written but the files
+    read and the Markdown converted, into the caches of .cache/build that build and check share."""
     options = BuildOptions(now=now, jobs=default_jobs())
     findings: list[Finding] = []
     try:
-        # Every page is rendered, on every core, for the errors only: none is kept in memory. The Markdown
-        # is converted into the build's own store (keyed by text, links and address), so the build that
-        # follows a check, as in the deploy workflow, converts nothing again.
-        caches = Caches({}, SqliteBodies(root / BODIES), None)  # no page fingerprints
-        rendered = render_site(root, options, base_url=base_url, caches=caches, sink=_discard)
+        config = load_config(root, base_url=base_url)
+        with kept_sources(config) as sources:
+            # Pages are rendered on every core, for the errors only: none is kept. The Markdown is converted
+            # into the build's own store, so the build that follows, as in the deploy workflow, converts
+            # nothing again. A page whose fingerprint is the one the last public build into the output
+            # folder wrote rendered without an error from the same inputs then: it is not rendered again.
+            # With no such build, every page is rendered and none fingerprinted.
+            prints = load_state(state_file(config, options)).prints or None
+            caches = Caches(sources, SqliteBodies(root / BODIES), prints)
+            rendered = render_site(root, options, base_url=base_url, caches=caches, sink=_discard)
         config, documents, site = rendered.config, rendered.documents, rendered.site
     except BuildError as exc:
         findings += [Finding("error", e) for e in exc.errors]

@@ -19,11 +19,9 @@ from sitegen.buildstate import (
     SqliteBodies,
     discard_state,
     input_digest,
-    load_sources,
+    kept_sources,
     load_state,
-    save_sources,
     save_state,
-    sources_file,
     state_file,
 )
 from sitegen.config import Config, load_config
@@ -97,7 +95,7 @@ class Caches:
     sources: content files as read, by path, with their size and modification time;
     bodies: converted Markdown by a digest of what it depends on;
     prints: the fingerprint of each page as the output folder holds it (empty: render every page;
-    None: render every page and compute no fingerprints, for a run that keeps nothing, like check).
+    None: render every page and compute no fingerprints, for a check with no build to compare with).
     """
 
     sources: MutableMapping
@@ -172,20 +170,16 @@ def build(
         # Nothing a build reads has changed, nothing scheduled has come due, the output is as we left it.
         pages, files = state.summary
         return BuildResult(target, dict(pages), files, time.perf_counter() - started, unchanged=True)
-    sources_path = sources_file(config)
-    sources = load_sources(sources_path, config)
-    stamps = {path: stamp for path, (stamp, _) in sources.items()}
     bodies = SqliteBodies(root / BODIES)
-    if found is None:
-        rendered, searchable, written = _afresh(root, options, config, Caches(sources, bodies, {}), progress)
-    else:
-        changed, foreign = found
-        raise_if_any(foreign)
-        rendered, searchable, written = _in_place(
-            root, options, config, sources, bodies, state, changed, saved, progress
-        )
-    if {path: stamp for path, (stamp, _) in sources.items()} != stamps:
-        save_sources(sources_path, config, sources)
+    with kept_sources(config) as sources:
+        if found is None:
+            rendered, searchable, written = _afresh(root, options, config, Caches(sources, bodies, {}), progress)
+        else:
+            changed, foreign = found
+            raise_if_any(foreign)
+            rendered, searchable, written = _in_place(
+                root, options, config, sources, bodies, state, changed, saved, progress
+            )
     site = rendered.site
     html_pages = Counter(p.lang for p in site.pages if p.template.endswith(".html"))
     pages = {lang: html_pages[lang] for lang in config.language_codes}

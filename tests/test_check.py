@@ -4,6 +4,7 @@ import os
 import subprocess
 import time
 
+import pytest
 from conftest import NOW, build_site, write
 from PIL import Image
 
@@ -197,7 +198,7 @@ def test_a_missing_cover_photo_is_an_error_at_its_line_with_a_hint(site_root, ca
     assert "put the photo in content/images/" in out
 
 
-def test_check_computes_no_page_fingerprints_which_only_a_build_keeps(site_root, monkeypatch):
+def test_check_computes_no_page_fingerprints_when_no_build_has_left_any(site_root, monkeypatch):
     from sitegen import templates
 
     computed, fingerprints = [], templates.page_fingerprints
@@ -211,3 +212,78 @@ def test_check_computes_no_page_fingerprints_which_only_a_build_keeps(site_root,
     assert computed == []
     build_site(site_root)
     assert computed == [1]
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The pages the real templates render from now on (check works in this one process, so all are seen)."""
+    from sitegen import check, templates
+
+    monkeypatch.setattr(check, "default_jobs", lambda: 1)
+    pages, render = [], templates.render_chunk
+
+    def counted(renderer, chunk):
+        pages.extend(page.path for page in chunk)
+        return render(renderer, chunk)
+
+    monkeypatch.setattr(templates, "render_chunk", counted)
+    return pages
+
+
+def test_after_a_build_check_renders_no_page_when_nothing_changed(site_root, rendered):
+    build_site(site_root)
+    assert rendered
+    rendered.clear()
+    assert check(site_root, "--strict") == 0
+    assert rendered == []
+
+
+def test_after_a_build_check_renders_only_the_pages_an_edit_affects(site_root, rendered):
+    check_site(site_root, NOW)
+    every_page = set(rendered)
+    build_site(site_root)
+    edit(site_root, POST, "Đoạn mở đầu", "Đoạn mở đầu mới")
+    rendered.clear()
+    check_site(site_root, NOW)
+    post_page = next(path for path in every_page if "hoi-nghi" in path and not path.startswith("en/"))
+    assert post_page in rendered
+    assert set(rendered) < every_page
+
+
+def test_after_a_build_check_still_finds_the_error_a_changed_layout_brings(site_root, capsys):
+    build_site(site_root)
+    edit(site_root, "layouts/post.html", "{% block main %}", "{% block main %}{{ no_such_value }}")
+    assert check(site_root) == 1
+    out = capsys.readouterr().out
+    assert "layouts/post.html" in out
+    assert "no_such_value" in out
+
+
+def test_a_check_for_another_address_than_the_last_builds_renders_every_page(site_root, rendered):
+    check_site(site_root, NOW)
+    every_page = sorted(rendered)
+    build_site(site_root)
+    rendered.clear()
+    check_site(site_root, NOW, base_url="https://thu.example.org/khoi-thi-dua/")
+    assert sorted(rendered) == every_page
+
+
+def test_build_and_check_read_each_content_file_once_between_them(site_root, monkeypatch):
+    from sitegen import check, content
+
+    monkeypatch.setattr(check, "default_jobs", lambda: 1)
+    read, read_chunk = [], content._read_chunk
+
+    def counted(config, chunk):
+        read.extend(path.relative_to(site_root).as_posix() for path, _ in chunk)
+        return read_chunk(config, chunk)
+
+    monkeypatch.setattr(content, "_read_chunk", counted)
+    check_site(site_root, NOW)
+    assert POST in read
+    read.clear()
+    build_site(site_root)  # as the deploy workflow runs them: check, then build
+    assert read == []
+    edit(site_root, POST, "Đoạn mở đầu", "Đoạn mở đầu mới")
+    check_site(site_root, NOW)
+    assert read == [POST]
