@@ -116,9 +116,9 @@ def kept_sources(config: Config) -> Iterator[dict]:
     it read any file anew and finished without an error."""
     path = sources_file(config)
     sources = load_sources(path, config)
-    stamps = {name: stamp for name, (stamp, _) in sources.items()}
+    stamps = {name: kept.stamp for name, kept in sources.items()}
     yield sources
-    if {name: stamp for name, (stamp, _) in sources.items()} != stamps:
+    if {name: kept.stamp for name, kept in sources.items()} != stamps:
         save_sources(path, config, sources)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen.config import Config
 from sitegen.errors import SiteError
@@ -78,17 +79,25 @@ class _Source:
         return (_source_from_cache, fields)
 
 
+class KeptFile(NamedTuple):
+    """A content file as the cache keeps it between builds."""
+
+    stamp: tuple[int, int]  # its modification time (ns) and size when it was read
+    read: tuple[_Source | None, list[SiteError]]  # what was read, or the errors that stopped it
+    digest: bytes  # of its bytes: a file with a new time but the same bytes is not read again
+
+
 def _source_from_cache(kind: str, stem: str, lang: str, file: str, meta: LineMap, body: bytes, line: int) -> _Source:
     return _Source(kind, stem, lang, file, meta, body.decode("utf-8"), line)
 
 
 def load_documents(
-    config: Config, jobs: int = 1, cache: MutableMapping[str, tuple] | None = None, progress: Progress | None = None
+    config: Config, jobs: int = 1, cache: MutableMapping[str, KeptFile] | None = None, progress: Progress | None = None
 ) -> tuple[tuple[Document, ...], list[SiteError]]:
     """Every content file of every kind, with all errors found on the way.
 
-    With a cache (by the file's path as a string: quick to save and load, unlike 20,000 Path objects),
-    a file whose size and modification time are unchanged is not read again.
+    With a cache (KeptFile by the file's path as a string: quick to save and load, unlike 20,000 Path
+    objects), a file whose time and size, or else whose bytes, are unchanged is not read again.
     """
     paths = [
         (path, kind)
@@ -103,14 +112,21 @@ def load_documents(
         read = list(map_chunks(_same, _read_chunk, config, paths, jobs, progress.advance))
     else:
         stamps = {str(path): (stat.st_mtime_ns, stat.st_size) for path, _ in paths for stat in [path.stat()]}
-        stale = [(path, kind) for path, kind in paths if cache.get(str(path), (None,))[0] != stamps[str(path)]]
+        stale = [
+            (path, kind)
+            for path, kind in paths
+            if str(path) not in cache or cache[str(path)].stamp != stamps[str(path)]
+        ]
+        # A file with a new time but the bytes read last time (after a checkout, every file) is not read again.
+        known = [(path, kind, cache[str(path)].digest if str(path) in cache else None) for path, kind in stale]
         progress.stage("Reading content", len(stale))
-        fresh = map_chunks(_same, _read_chunk, config, stale, jobs, progress.advance)
-        for (path, _), result in zip(stale, fresh, strict=True):
-            cache[str(path)] = (stamps[str(path)], result)
+        fresh = map_chunks(_same, _read_if_changed, config, known, jobs, progress.advance)
+        for (path, _), (digest, result) in zip(stale, fresh, strict=True):
+            kept = cache[str(path)].read if result is None else result
+            cache[str(path)] = KeptFile(stamps[str(path)], kept, digest)
         for name in cache.keys() - stamps.keys():
             del cache[name]
-        read = [cache[str(path)][1] for path, _ in paths]
+        read = [cache[str(path)].read for path, _ in paths]
     errors = [error for _, found in read for error in found]
     sources = [source for source, _ in read]
     documents = _documents(config, {(s.kind, s.stem, s.lang): s for s in sources if s}, errors)
@@ -145,6 +161,21 @@ def _read_chunk(config: Config, paths: list[tuple[Path, str]]) -> list[tuple[_So
         errors: list[SiteError] = []
         read.append((_read_source(path, kind, config, errors), errors))
     return read
+
+
+def _read_if_changed(
+    config: Config, files: list[tuple[Path, str, bytes | None]]
+) -> list[tuple[bytes, tuple[_Source | None, list[SiteError]] | None]]:
+    # Each file's digest, and what it holds if its digest is not the one known (None: as read last time).
+    read = []
+    for path, kind, known in files:
+        digest = _digest(path)
+        read.append((digest, None if digest == known else _read_chunk(config, [(path, kind)])[0]))
+    return read
+
+
+def _digest(path: Path) -> bytes:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
 
 
 def _read_source(path: Path, kind: str, config: Config, errors: list[SiteError]) -> _Source | None:
@@ -217,7 +248,9 @@ def _make_document(source: _Source, fields: Mapping, config: Config, errors: lis
     )
 
 
-def edited_files(config: Config, cache: Mapping[str, tuple], among: Iterable[str] | None = None) -> list[Path] | None:
+def edited_files(
+    config: Config, cache: Mapping[str, KeptFile], among: Iterable[str] | None = None
+) -> list[Path] | None:
     """Content files whose size or modification time changed since the cache read them; None when files
     were added or removed (a plain edit is what serve can answer first, before the full rebuild).
 
@@ -226,7 +259,7 @@ def edited_files(config: Config, cache: Mapping[str, tuple], among: Iterable[str
     """
     if among is not None:
         return _edited_among(config, cache, among)
-    stamps = {name: stamp for name, (stamp, _) in cache.items()}
+    stamps = {name: kept.stamp for name, kept in cache.items()}
     edited, seen = [], 0
     for folder in KINDS:
         with os.scandir(config.root / "content" / folder) as entries:
@@ -243,7 +276,7 @@ def edited_files(config: Config, cache: Mapping[str, tuple], among: Iterable[str
     return edited if seen == len(stamps) else None
 
 
-def _edited_among(config: Config, cache: Mapping[str, tuple], among: Iterable[str]) -> list[Path] | None:
+def _edited_among(config: Config, cache: Mapping[str, KeptFile], among: Iterable[str]) -> list[Path] | None:
     edited = []
     for name in dict.fromkeys(among):
         path = Path(name)
@@ -254,7 +287,7 @@ def _edited_among(config: Config, cache: Mapping[str, tuple], among: Iterable[st
         stat = _stat(path) if known is not None else None
         if stat is None:
             return None  # a layout, the settings, a new or a deleted file: the full rebuild alone
-        if known[0] != (stat.st_mtime_ns, stat.st_size):
+        if known.stamp != (stat.st_mtime_ns, stat.st_size):
             edited.append(path)
     return edited
 
@@ -267,7 +300,7 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 def reread(
-    config: Config, cache: MutableMapping[str, tuple], paths: list[Path]
+    config: Config, cache: MutableMapping[str, KeptFile], paths: list[Path]
 ) -> tuple[list[Document], list[SiteError]]:
     """Read these files again into the cache; every language version of their documents, made again."""
     errors: list[SiteError] = []
@@ -277,11 +310,12 @@ def reread(
     for path in paths:
         kind = KINDS[path.parent.name]
         stat = path.stat()
-        cache[str(path)] = ((stat.st_mtime_ns, stat.st_size), _read_chunk(config, [(path, kind)])[0])
-        source, found = cache[str(path)][1]
+        read = _read_chunk(config, [(path, kind)])[0]
+        cache[str(path)] = KeptFile((stat.st_mtime_ns, stat.st_size), read, _digest(path))
+        source, found = read
         errors += found
         if source is not None:
             versions += [str(path.with_name(f"{source.stem}.{code}.md")) for code in config.language_codes]
-    read = [cache[name][1][0] for name in dict.fromkeys(versions) if name in cache]
-    sources = {(s.kind, s.stem, s.lang): s for s in read if s is not None}
+    kept = [cache[name].read[0] for name in dict.fromkeys(versions) if name in cache]
+    sources = {(s.kind, s.stem, s.lang): s for s in kept if s is not None}
     return _documents(config, dict(sorted(sources.items())), errors), errors

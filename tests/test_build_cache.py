@@ -325,7 +325,7 @@ def read_text(root, path):
 def test_a_fresh_checkout_with_the_last_deploys_cache_redoes_nothing_and_equals_a_cold_build(
     site_root, tmp_path, converted, monkeypatch
 ):
-    from sitegen import check, images
+    from sitegen import check, content, images
 
     check.check_site(site_root, NOW)  # the last deploy, as the workflow runs it: check, then build
     build_site(site_root)
@@ -341,9 +341,12 @@ def test_a_fresh_checkout_with_the_last_deploys_cache_redoes_nothing_and_equals_
     restored = pages(site_root / "public")
     encoded, encode = [], images._encode
     monkeypatch.setattr(images, "_encode", lambda source, *rest: encoded.append(source) or encode(source, *rest))
+    parsed, parse = [], content._read_source
+    monkeypatch.setattr(content, "_read_source", lambda path, *rest: parsed.append(path) or parse(path, *rest))
     converted.clear()
     check.check_site(site_root, NOW)
     build_site(site_root)
+    assert parsed == []  # no content file read again: their bytes are those read last time
     assert converted == [] and encoded == []  # no Markdown converted, no photo resized again
     assert pages(site_root / "public") == restored  # and no page written again: none changed
     assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)

@@ -1,5 +1,8 @@
 """Page fingerprints: after an edit, only the pages whose inputs changed are rendered again."""
 
+import os
+import time
+
 from conftest import NOW
 
 from sitegen.model import BuildOptions
@@ -73,7 +76,10 @@ def test_the_source_cache_reads_only_changed_files_and_notices_removed_ones(site
     cache = {}
     first, _ = load_documents(config, cache=cache)
     about = site_root / "content/pages/gioi-thieu.vi.md"
-    cache[str(about)] = (cache[str(about)][0], (None, []))  # as if unreadable: a re-read would bring it back
+    cache[str(about)] = cache[str(about)]._replace(read=(None, []))  # as if unreadable: a re-read brings it back
+    checked_out = site_root / "content/news/hoi-nghi.en.md"  # a new time, the same bytes (as after a checkout)
+    cache[str(checked_out)] = cache[str(checked_out)]._replace(read=(None, []))
+    os.utime(checked_out, ns=(time.time_ns() + 10**12, time.time_ns() + 10**12))
     post = site_root / "content/news/nam-truoc.vi.md"
     post.write_text(post.read_text(encoding="utf-8").replace("Tổng kết.", "Tổng kết năm."), encoding="utf-8")
     (site_root / "content/news/chi-tieng-viet.vi.md").unlink()
@@ -82,7 +88,9 @@ def test_the_source_cache_reads_only_changed_files_and_notices_removed_ones(site
     assert bodies[("nam-truoc", "vi")] == "Tổng kết năm.\n"
     assert ("chi-tieng-viet", "vi") not in bodies
     assert ("gioi-thieu", "vi") not in bodies  # unchanged on disk, so taken from the cache
-    assert len(second) == len(first) - 2
+    assert ("hoi-nghi", "en") not in bodies  # its bytes unchanged, so taken from the cache too
+    assert cache[str(checked_out)].stamp[0] == checked_out.stat().st_mtime_ns  # and known by its new time
+    assert len(second) == len(first) - 3
 
 
 def test_a_new_photo_renders_again_only_the_pages_that_show_it(site_root):
