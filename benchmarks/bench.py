@@ -9,8 +9,11 @@ so that peak memory is that one run's:
   3. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
   4. the same edit through the serve/incremental API, when sitegen has one, and once more with
      `build.py serve` running and headless Chromium showing the post (until the text is on screen);
-  5. `check`, as the deploy workflow runs it before every build, without .cache (a fresh checkout);
-  6. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more; then cold
+  5. the deploy workflow after an edit, as it runs with the last deploy's cache restored: a fresh
+     checkout (every input file with a new time) and one post edited, then `check`, then `build`
+     into the project's own public/ (each timed on its own);
+  6. `check` without .cache (a first deploy, or one whose cache was evicted);
+  7. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more; then cold
      again followed by Pagefind on its output, for a site with the same search as ours.
 Pages are the HTML files in the output folder; peak memory is the child's maximum RSS. The cold
 build runs with `build --timings` (where the generator has it), and its time by stage is reported too.
@@ -41,7 +44,7 @@ sys.path.insert(0, str(HERE))
 import corpus as corpus_module  # noqa: E402
 import hugo_site  # noqa: E402
 
-STEPS = ("cold", "rebuild", "edit", "serve", "check", "hugo")
+STEPS = ("cold", "rebuild", "edit", "serve", "deploy", "check", "hugo")
 COLD_WITH_SEARCH = "cold build + Pagefind"  # Hugo's cold build, then Pagefind's index of its posts
 IN_BROWSER = "serve edit: in browser"  # its CPU time and pages are not measured: shown as "-"
 LAYOUT_COMMENT = "<!-- bố cục đã sửa -->\n"
@@ -141,6 +144,15 @@ def edit_one_post(root: Path, stem: str) -> Path:
     with path.open("a", encoding="utf-8", newline="\n") as file:
         file.write(EDIT_SENTENCE)
     return path
+
+
+def checked_out(root: Path) -> None:
+    """Every input file with a new modification time, as a fresh checkout leaves them."""
+    now = time.time_ns()
+    for top in ("site.yaml", "content", "layouts", "static"):
+        for path in [root / top, *(root / top).rglob("*")]:
+            if path.is_file():
+                os.utime(path, ns=(now, now))
 
 
 def edit_a_layout(root: Path) -> Path:
@@ -249,12 +261,49 @@ class Bench:
         if "serve" in self.steps:
             self.serve_edit(posts, root, corpus.stems[posts // 3])
             self.serve_browser(posts, root, corpus.stems[posts // 4])
+        if "deploy" in self.steps:
+            self.deploy(posts, root, corpus.stems[posts // 5])
         if "check" in self.steps:
             command = [sys.executable, str(self.generator / "build.py"), "check", "--root", str(root)]
-            # As the deploy workflow runs it, on a fresh checkout: no Markdown converted yet.
+            # As the deploy workflow runs it without the last deploy's cache: no Markdown converted yet.
             self._record(posts, "sitegen", "check (before deploy)", command, root, out, lambda: remove_caches(root))
         if "hugo" in self.steps:
             self.hugo_builds(posts, root)
+
+    def deploy(self, posts: int, root: Path, stem: str) -> None:
+        """The deploy workflow after an edit, with the last deploy's .cache and public/ restored (as
+        actions/cache does): on a fresh checkout, check and then build, each timed on its own."""
+        public = root / "public"  # the workflow's output, where check finds the last build's pages
+        check = [sys.executable, str(self.generator / "build.py"), "check", "--root", str(root)]
+        build = [
+            sys.executable,
+            str(self.generator / "build.py"),
+            "build",
+            "--root",
+            str(root),
+            "--output",
+            str(public),
+        ]
+        for command in (check, build):  # the last deploy, not timed
+            result = measure(command, root)
+            if result["returncode"] != 0:
+                self.notes.append(f"N={posts}: the deploy's first run failed:\n{result['output']}")
+                return
+
+        def checkout() -> None:
+            checked_out(root)
+            edit_one_post(root, stem)
+
+        def checkout_and_check() -> None:
+            checkout()
+            measure(check, root)
+
+        self._record(posts, "sitegen", "deploy: check (cached)", check, root, public, checkout)
+        self._record(posts, "sitegen", "deploy: build (cached)", build, root, public, checkout_and_check)
+        self.notes.append(
+            f"N={posts}: deploy = every input file given a new time (a fresh checkout), content/news/{stem}.vi.md "
+            "edited, and the last deploy's .cache and public/ kept; the build's row is timed after its own check"
+        )
 
     def serve_edit(self, posts: int, root: Path, stem: str) -> None:
         """Editing one post in `serve`: the preview's rebuild through sitegen.incremental.Preview, if it exists."""
@@ -437,7 +486,7 @@ def table(runs: list[Run]) -> str:
     lines = [header, "-" * len(header)]
     for run in runs:
         wall = f"{run.seconds:8.2f}" if run.returncode == 0 else "  FAILED"
-        rate = "       -" if "serve" in run.step or "check" in run.step else f"{run.pages_per_second:8.0f}"
+        rate = "       -" if any(word in run.step for word in ("serve", "check")) else f"{run.pages_per_second:8.0f}"
         cpu, pages = (
             (f"{'-':>8}", f"{'-':>7}") if run.step == IN_BROWSER else (f"{run.cpu_seconds:8.2f}", f"{run.pages:>7}")
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,23 @@ def test_after_one_post_a_layout_is_edited_and_every_page_is_built_again(tmp_pat
     ]
     pages = list((tmp_path / "out-5").rglob("*.html"))
     assert len(pages) > 20 and all(bench.LAYOUT_COMMENT in page.read_text(encoding="utf-8") for page in pages)
+
+
+def test_a_deploy_after_an_edit_is_timed_on_a_fresh_checkout_with_the_last_deploys_cache(tmp_path: Path):
+    made = corpus.generate(tmp_path / "site", 5)
+    runs = bench.Bench(bench.PROJECT, tmp_path, None, lambda message: None, steps=("deploy",))
+    started = time.time_ns()
+    runs.deploy(5, made.root, made.stems[1])
+    assert [(run.step, run.returncode) for run in runs.runs] == [
+        ("deploy: check (cached)", 0),
+        ("deploy: build (cached)", 0),
+    ]
+    assert all(path.stat().st_mtime_ns >= started for path in (made.root / "content").rglob("*") if path.is_file())
+    edited = (made.root / "content" / "news" / f"{made.stems[1]}.vi.md").read_text(encoding="utf-8")
+    assert edited.count(bench.EDIT_SENTENCE.strip()) == 2  # once before each timed run
+    pages = [page.read_text(encoding="utf-8") for page in (made.root / "public").rglob("*.html")]
+    assert any(bench.EDIT_SENTENCE.strip() in page for page in pages)  # the build published the edit
+    assert "deploy: build (cached)" in bench.table(runs.runs)
 
 
 def test_the_cold_build_is_timed_by_stage_from_the_generators_own_timings(tmp_path: Path):
