@@ -173,7 +173,7 @@ def _name_headings(root: Element) -> None:
     headings = [el for el in root.iter() if el.tag in _HEADINGS and not el.get("id")]
     if not headings:
         return
-    taken = {el.get("id") for el in root.iter() if el.get("id")}
+    taken = {*LAYOUT_IDS, *(el.get("id") for el in root.iter() if el.get("id"))}
     for heading in headings:
         words = slugify(_STASHED.sub("", "".join(heading.itertext()))) or "muc"
         name, number = words, 1
@@ -185,6 +185,9 @@ def _name_headings(root: Element) -> None:
 
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# The ids the layouts give their own elements (the skip link's target, the pledge's signatories): a
+# heading of a body shown beside them takes the next free name instead ("## Ký kết": id="ky-ket-2").
+LAYOUT_IDS = frozenset({"main", "ky-ket"})
 _STASHED = markdown.util.HTML_PLACEHOLDER_RE  # where Python-Markdown keeps raw HTML until the end
 
 

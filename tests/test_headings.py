@@ -42,3 +42,8 @@ def test_markup_inside_a_heading_is_read_as_its_words(site_root):
         ("h2", "muc"),
         ("h2", "trong-trich-dan"),
     ]
+
+
+def test_a_heading_does_not_take_the_id_of_the_pages_main_area(site_root):
+    # The skip link leads to id="main": a heading "Main" must not be found there first.
+    assert headings(site_root, "## Main\n\nĐoạn.") == [("h2", "main-2")]

@@ -197,6 +197,27 @@ def test_a_pledges_sections_can_be_linked_to_by_their_words(root):
     assert '<h2 id="contents">Contents</h2>' in read(root, "en/pledges/2024/index.html")
 
 
+def test_a_pledge_heading_named_like_the_signatories_gets_an_id_of_its_own(root):
+    edit(root, "content/pledges/2024.vi.md", "## Nội dung", "## Ký kết\n\nCác đơn vị cùng ký.\n\n## Nội dung")
+    build_site(root)
+    page = read(root, "giao-uoc/2024/index.html")
+    assert '<h2 id="ky-ket-2">Ký kết</h2>' in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(ids)
+
+
+def test_the_ids_a_body_heading_must_not_take_are_those_of_the_layouts_that_show_a_body(root):
+    from sitegen.markup import LAYOUT_IDS
+
+    layouts = root / "layouts"
+    showing = [path for path in layouts.glob("*.html") if re.search(r"body\(|body_html", path.read_text("utf-8"))]
+    assert {path.name for path in showing} >= {"post.html", "page.html", "pledge.html"}
+    # What they extend and include is on the page too.
+    around = [layouts / "base.html", *(layouts / "partials").glob("*.html")]
+    written = {i for path in [*showing, *around] for i in re.findall(r'\sid="([^"{]+)"', path.read_text("utf-8"))}
+    assert written == LAYOUT_IDS
+
+
 def test_pledges_and_results_have_a_print_stylesheet_for_a4(root):
     css = (root / "static/css/site.css").read_text(encoding="utf-8")
     section = css[css.index("/* == records == */") :]
