@@ -70,6 +70,8 @@ def test_the_strict_check_runs_before_the_build_with_the_pages_address(workflow)
     assert f'--base-url "{address}"' in build_steps[check]["run"]
     assert "--output public" in build_steps[build]["run"]
     assert build_steps[upload]["with"]["path"] == "public"
+    # check, which has no --output, finds the last build's pages in site.yaml's output folder: the same one.
+    assert yaml.safe_load((PROJECT / "site.yaml").read_text(encoding="utf-8"))["output_dir"] == "public"
 
 
 def test_the_checkout_has_the_history_that_translation_dates_need(workflow):
