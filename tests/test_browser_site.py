@@ -117,6 +117,22 @@ def test_the_search_results_link_to_pages_under_the_base_path(built, base, brows
     page.close()
 
 
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("tim-kiem/?q=hoi+dong+y", "Hội Đông y tỉnh Thái Nguyên"),
+        ("en/search/?q=traditional+medicine", "Traditional Medicine"),
+    ],
+)
+def test_a_search_for_a_units_name_finds_its_page_first(built, base, browser, path, title):
+    page, watch = open_page(browser, base, path)
+    first = page.wait_for_selector("#search-results li", timeout=10_000)
+    assert title in first.query_selector("h2").inner_text()
+    assert "/dong-y/" in first.query_selector("a").get_attribute("href")
+    assert watch.problems() == []
+    page.close()
+
+
 def test_the_english_search_finds_english_pages(built, base, browser):
     page, _ = open_page(browser, base, "en/search/?q=emulation")
     first = page.wait_for_selector("#search-results li", timeout=10_000)
