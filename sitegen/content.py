@@ -169,16 +169,23 @@ def _read_if_changed(
     # Each file's digest, and what it holds if its digest is not the one known (None: as read last time).
     read = []
     for path, kind, known in files:
-        digest = _digest(path)
-        read.append((digest, None if digest == known else _read_chunk(config, [(path, kind)])[0]))
+        raw = path.read_bytes()
+        digest = _digest(raw)
+        if digest == known:
+            read.append((digest, None))
+            continue
+        errors: list[SiteError] = []
+        read.append((digest, (_read_source(path, kind, config, errors, raw), errors)))
     return read
 
 
-def _digest(path: Path) -> bytes:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
-def _read_source(path: Path, kind: str, config: Config, errors: list[SiteError]) -> _Source | None:
+def _read_source(
+    path: Path, kind: str, config: Config, errors: list[SiteError], raw: bytes | None = None
+) -> _Source | None:
     file = path.relative_to(config.root).as_posix()  # the files were listed under root: no need to resolve
     parts = path.name[: -len(".md")].rsplit(".", 1)
     codes = config.language_codes
@@ -198,7 +205,7 @@ def _read_source(path: Path, kind: str, config: Config, errors: list[SiteError])
             SiteError(file, f"unknown language '{lang}' in the file name", None, f"use one of: {', '.join(codes)}")
         )
         return None
-    read = read_markdown(path, file, errors)
+    read = read_markdown(path, file, errors, raw=raw)
     return None if read is None else _Source(kind, stem, lang, file, read.meta, read.body, read.body_line)
 
 
@@ -311,7 +318,7 @@ def reread(
         kind = KINDS[path.parent.name]
         stat = path.stat()
         read = _read_chunk(config, [(path, kind)])[0]
-        cache[str(path)] = KeptFile((stat.st_mtime_ns, stat.st_size), read, _digest(path))
+        cache[str(path)] = KeptFile((stat.st_mtime_ns, stat.st_size), read, _digest(path.read_bytes()))
         source, found = read
         errors += found
         if source is not None:

@@ -12,7 +12,7 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.errors import SiteError, closest
 from sitegen.vietnamese import is_slug, slugify
-from sitegen.yamlfile import NOT_UTF8_HINT, LineMap, NotUtf8Error, parse_yaml, read_text
+from sitegen.yamlfile import NOT_UTF8_HINT, LineMap, NotUtf8Error, decode_text, parse_yaml, read_text
 
 FIELDS = ("title", "slug", "date", "summary", "author", "source", "tags", "units", "cover", "draft")
 COVER_FIELDS = ("src", "alt", "caption")
@@ -81,10 +81,13 @@ class MarkdownFile:
     body_line: int
 
 
-def read_markdown(path: Path, file: str, errors: list[SiteError], first_field: str = "title") -> MarkdownFile | None:
-    """Read a Markdown file as editors save it and parse its front matter; None (and errors) when it can't be."""
+def read_markdown(
+    path: Path, file: str, errors: list[SiteError], first_field: str = "title", raw: bytes | None = None
+) -> MarkdownFile | None:
+    """Read a Markdown file as editors save it (or its bytes `raw`, read already) and parse its front
+    matter; None (and errors) when it can't be."""
     try:
-        text = read_text(path)
+        text = read_text(path) if raw is None else decode_text(raw)
     except NotUtf8Error as exc:
         errors.append(SiteError(file, "the file is not saved as UTF-8", exc.line, NOT_UTF8_HINT))
         return None

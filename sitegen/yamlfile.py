@@ -27,7 +27,11 @@ NOT_UTF8_HINT = "save it again as UTF-8 (in Notepad: File > Save As, Encoding: U
 
 def read_text(path: Path) -> str:
     """File text without BOM, with LF line endings, in NFC, however Notepad or Word saved it."""
-    raw = path.read_bytes()
+    return decode_text(path.read_bytes())
+
+
+def decode_text(raw: bytes) -> str:
+    """A file's bytes as read_text gives its text."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = raw.decode("utf-16")
     else:

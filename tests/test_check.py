@@ -272,13 +272,13 @@ def test_build_and_check_read_each_content_file_once_between_them(site_root, mon
     from sitegen import check, content
 
     monkeypatch.setattr(check, "default_jobs", lambda: 1)
-    read, read_chunk = [], content._read_chunk
+    read, read_source = [], content._read_source
 
-    def counted(config, chunk):
-        read.extend(path.relative_to(site_root).as_posix() for path, _ in chunk)
-        return read_chunk(config, chunk)
+    def counted(path, *rest, **named):
+        read.append(path.relative_to(site_root).as_posix())
+        return read_source(path, *rest, **named)
 
-    monkeypatch.setattr(content, "_read_chunk", counted)
+    monkeypatch.setattr(content, "_read_source", counted)
     check_site(site_root, NOW)
     assert POST in read
     read.clear()
