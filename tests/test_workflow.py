@@ -8,6 +8,8 @@ import pytest
 import yaml
 from conftest import PROJECT
 
+from sitegen.buildstate import INPUTS
+
 WORKFLOW = PROJECT / ".github" / "workflows" / "deploy.yml"
 
 
@@ -109,5 +111,11 @@ def test_the_last_deploys_build_cache_is_restored_before_the_check(workflow):
     assert cache < check
     kept = steps(workflow, "build")[cache]["with"]
     assert kept["path"].split() == [".cache/build", ".cache/images", "public"]
-    # A new key at every run, so that each successful deploy saves its cache; the newest is restored.
-    assert "${{ github.run_id }}" in kept["key"] and kept["key"].startswith(kept["restore-keys"])
+    # The key follows every input of the build and the generator: a change saves a new entry, a run
+    # with nothing changed saves none; without an entry for its own key, a run restores the newest.
+    assert kept["key"].startswith(kept["restore-keys"])
+    hashed = kept["key"].removeprefix(kept["restore-keys"])
+    assert hashed.startswith("${{ hashFiles(") and "github.run" not in hashed
+    inputs = {"'site.yaml'", "'content/**'", "'layouts/**'", "'static/**'", "'sitegen/**'", "'pyproject.toml'"}
+    assert set(hashed.removeprefix("${{ hashFiles(").removesuffix(") }}").split(", ")) == inputs
+    assert set(INPUTS) <= {name.strip("'").removesuffix("/**") for name in inputs}
