@@ -317,8 +317,8 @@ def reread(
     for path in paths:
         kind = KINDS[path.parent.name]
         stat = path.stat()
-        read = _read_chunk(config, [(path, kind)])[0]
-        cache[str(path)] = KeptFile((stat.st_mtime_ns, stat.st_size), read, _digest(path.read_bytes()))
+        digest, read = _read_if_changed(config, [(path, kind, None)])[0]  # read once, for both
+        cache[str(path)] = KeptFile((stat.st_mtime_ns, stat.st_size), read, digest)
         source, found = read
         errors += found
         if source is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, MutableMapping
 
-from sitegen.content import edited_files, reread
+from sitegen.content import KeptFile, edited_files, reread
 from sitegen.markup import Converter
 from sitegen.model import BuildOptions, document_page, published_documents
 from sitegen.pipeline import SiteFiles
@@ -22,7 +22,7 @@ MAX_FILES = 4  # more edited files at once (a pull, a copy): the full rebuild al
 
 
 def render_edited(
-    last: SiteFiles, sources: MutableMapping[str, tuple], options: BuildOptions, among: Iterable[str] | None = None
+    last: SiteFiles, sources: MutableMapping[str, KeptFile], options: BuildOptions, among: Iterable[str] | None = None
 ) -> dict[str, bytes]:
     """Output name -> bytes of the pages of the documents edited since `last`; empty when this does not apply.
 

@@ -286,8 +286,6 @@ def _stable(value: Any, documents: Mapping[tuple, str]) -> Any:
         return [_stable(item, documents) for item in value]
     if isinstance(value, Document):
         return documents[(value.kind, value.stem, value.lang)]
-    if isinstance(value, Entry):
-        return (documents[(value.doc.kind, value.doc.stem, value.doc.lang)], value.path, value.fallback)
     if isinstance(value, Mapping):
         return [(key, _stable(item, documents)) for key, item in value.items()]
     if isinstance(value, (list, tuple)):
