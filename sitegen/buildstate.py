@@ -4,6 +4,9 @@
   (shared by build and check; bodies no longer used are kept up to as many as are in use);
 - sources.pickle: the content files as read, with their size and modification time (shared by
   build and check);
+- inputs.pickle: every file a build reads, with its size, modification time and a digest of its
+  bytes (shared by build and check): after a checkout, a file with a new time but the same bytes
+  counts as unchanged;
 - <digest>.pickle, one per output folder and set of options: each page's fingerprint, what the
   output folder holds, the searchable pages' digests, a digest of every input file.
 
@@ -25,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.config import Config
+from sitegen.content import file_digest_of
 from sitegen.errors import BuildError, SiteError
 from sitegen.generator import GENERATOR
 from sitegen.markup import Outline, Rendered, without_html
@@ -35,6 +39,7 @@ CACHE = Path(".cache") / "build"
 # The converted Markdown, shared by build and check (its keys hold the site's address).
 BODIES = CACHE / "bodies.sqlite"
 INPUTS = ("site.yaml", "content", "layouts", "static")
+Stamped = tuple[int, int, bytes]  # a file's modification time (ns), its size, and a digest of its bytes
 
 
 @dataclass
@@ -44,7 +49,7 @@ class BuildState:
     prints: dict[str, str] = field(default_factory=dict)  # page path -> fingerprint of the page as written
     searchable: dict[str, str] = field(default_factory=dict)  # searchable output file -> digest of its bytes
     output: OutputState | None = None  # None: nothing written yet, the next build writes every file
-    inputs: str = ""  # digest of every input file's name, size and modification time
+    inputs: str = ""  # digest of every input file's name and bytes (inputs_digest)
     due: datetime | None = None  # the next post date after that build: from then on, the site changes
     summary: tuple = ()  # pages per language and files, for the one-line summary
     generator: str = GENERATOR  # the version that wrote it: another version starts afresh
@@ -55,21 +60,55 @@ class BuildState:
         return self.output is not None and self.inputs == inputs and in_time and not changed
 
 
-def input_digest(root: Path) -> str:
-    """A digest of the name, size and modification time of every file a build reads, and of the generator."""
-    digest = hashlib.sha256(GENERATOR.encode())
+def input_files(config: Config) -> dict[str, Stamped]:
+    """Every file a build reads, by its path from the project folder, with its time, size and digest.
+
+    A file is read only when its time or size is not the one in .cache/build/inputs.pickle, which is
+    then brought up to date. After a checkout, every file has a new time and is read once; a file
+    with the same bytes as before is then unchanged for the build, however new its time.
+    """
+    path = inputs_file(config)
+    saved = _load(path)
+    known = saved[1] if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == GENERATOR else {}
+    found: dict[str, Stamped] = {}
+    base = f"{config.root}{os.sep}"
     for top in INPUTS:
-        start = root / top
-        if start.is_file():
-            stat = start.stat()
-            digest.update(f"{top}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+        if os.path.isfile(base + top):
+            _add_stamped(found, top, base + top, known)
             continue
-        for folder, subfolders, names in os.walk(start):
+        for folder, subfolders, names in os.walk(base + top):
             subfolders.sort()
+            prefix = folder[len(base) :].replace(os.sep, "/")
             for name in sorted(names):
-                stat = os.stat(os.path.join(folder, name))
-                digest.update(f"{folder}/{name}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode())
+                _add_stamped(found, f"{prefix}/{name}", f"{folder}{os.sep}{name}", known)
+    if found != known:
+        _save(path, (GENERATOR, found))
+    return found
+
+
+def inputs_digest(files: Mapping[str, Stamped]) -> str:
+    """A digest of the name and bytes of every file a build reads, and of the generator."""
+    digest = hashlib.sha256(GENERATOR.encode())
+    for name, (_, _, data) in files.items():
+        digest.update(name.encode() + b"\0" + data)
     return digest.hexdigest()
+
+
+def _add_stamped(found: dict[str, Stamped], name: str, path: str, known: Mapping[str, Stamped]) -> None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return  # removed since the folder was listed
+    before = known.get(name)
+    if before is not None and before[0] == stat.st_mtime_ns and before[1] == stat.st_size:
+        found[name] = before
+        return
+    try:
+        with open(path, "rb") as stream:
+            digest = file_digest_of(stream)
+    except OSError:  # kept open by another program (Word's ~$ files on Windows): known by time and size
+        digest = f"{stat.st_mtime_ns}:{stat.st_size}".encode()
+    found[name] = (stat.st_mtime_ns, stat.st_size, digest)
 
 
 def state_file(config: Config, options: BuildOptions) -> Path:
@@ -82,6 +121,11 @@ def state_file(config: Config, options: BuildOptions) -> Path:
 def sources_file(config: Config) -> Path:
     """Where the content files as read are kept (they do not depend on the output or the options)."""
     return config.root / CACHE / "sources.pickle"
+
+
+def inputs_file(config: Config) -> Path:
+    """Where the digest of every input file is kept (like the sources, shared by every build and check)."""
+    return config.root / CACHE / "inputs.pickle"
 
 
 def load_state(path: Path) -> BuildState:

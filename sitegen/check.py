@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.assets import IMAGE_SUFFIXES
-from sitegen.buildstate import BODIES, SqliteBodies, kept_sources, load_state, state_file
+from sitegen.buildstate import BODIES, SqliteBodies, input_files, kept_sources, load_state, state_file
 from sitegen.config import Config, load_config
 from sitegen.content import load_documents
 from sitegen.errors import BuildError, SiteError, display_path
@@ -48,7 +48,7 @@ def check_site(root: Path, now: datetime, base_url: str | None = None) -> list[F
             # folder wrote rendered without an error from the same inputs then: it is not rendered again.
             # With no such build, every page is rendered and none fingerprinted.
             prints = load_state(state_file(config, options)).prints or None
-            caches = Caches(sources, SqliteBodies(root / BODIES), prints)
+            caches = Caches(sources, SqliteBodies(root / BODIES), prints, input_files(config))
             rendered = render_site(root, options, base_url=base_url, caches=caches, sink=_discard)
         config, documents, site = rendered.config, rendered.documents, rendered.site
     except BuildError as exc:

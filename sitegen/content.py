@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from sitegen.config import Config
 from sitegen.errors import SiteError
@@ -92,12 +92,18 @@ def _source_from_cache(kind: str, stem: str, lang: str, file: str, meta: LineMap
 
 
 def load_documents(
-    config: Config, jobs: int = 1, cache: MutableMapping[str, KeptFile] | None = None, progress: Progress | None = None
+    config: Config,
+    jobs: int = 1,
+    cache: MutableMapping[str, KeptFile] | None = None,
+    progress: Progress | None = None,
+    inputs: Mapping[str, tuple[int, int, bytes]] | None = None,
 ) -> tuple[tuple[Document, ...], list[SiteError]]:
     """Every content file of every kind, with all errors found on the way.
 
     With a cache (KeptFile by the file's path as a string: quick to save and load, unlike 20,000 Path
-    objects), a file whose time and size, or else whose bytes, are unchanged is not read again.
+    objects), a file whose time and size, or else whose bytes, are unchanged is not read again. Its
+    bytes' digest comes from `inputs` (buildstate.input_files: time, size and digest by path from the
+    project folder) where that knows the file at its present time and size, else from reading it.
     """
     paths = [
         (path, kind)
@@ -117,6 +123,8 @@ def load_documents(
             for path, kind in paths
             if str(path) not in cache or cache[str(path)].stamp != stamps[str(path)]
         ]
+        if inputs and stale:
+            stale = _refresh_known(config, cache, stale, stamps, inputs)
         # A file with a new time but the bytes read last time (after a checkout, every file) is not read again.
         known = [(path, kind, cache[str(path)].digest if str(path) in cache else None) for path, kind in stale]
         progress.stage("Reading content", len(stale))
@@ -133,6 +141,27 @@ def load_documents(
     order = {code: number for number, code in enumerate(config.language_codes)}
     documents.sort(key=lambda d: (d.kind, d.stem, order[d.lang]))
     return tuple(documents), list(dict.fromkeys(errors))
+
+
+def _refresh_known(
+    config: Config,
+    cache: MutableMapping[str, KeptFile],
+    stale: list[tuple[Path, str]],
+    stamps: Mapping[str, tuple[int, int]],
+    inputs: Mapping[str, tuple[int, int, bytes]],
+) -> list[tuple[Path, str]]:
+    # The files whose digest `inputs` knows at their present stamp, the same as the cache's: kept with
+    # their new stamp, unread (after a checkout, every file). The others, still to read.
+    base = len(f"{config.root}{os.sep}")
+    left = []
+    for path, kind in stale:
+        name = str(path)
+        kept, known = cache.get(name), inputs.get(name[base:].replace(os.sep, "/"))
+        if kept is not None and known is not None and known[:2] == stamps[name] and known[2] == kept.digest:
+            cache[name] = KeptFile(stamps[name], kept.read, kept.digest)
+        else:
+            left.append((path, kind))
+    return left
 
 
 def _documents(config: Config, sources: Mapping[tuple, _Source], errors: list[SiteError]) -> list[Document]:
@@ -181,6 +210,11 @@ def _read_if_changed(
 
 def _digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def file_digest_of(stream: BinaryIO) -> bytes:
+    """The digest of an open file's bytes, the same as a content file's in the cache (KeptFile.digest)."""
+    return hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16)).digest()
 
 
 def _read_source(

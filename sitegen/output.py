@@ -93,10 +93,10 @@ class FreshOutput:
         _parent_made(_inside(self.folder, name), self._folders).write_bytes(data)
         self.digests[name] = file_digest(data)
 
-    def copy(self, source: Path, name: str) -> None:
-        """Copy one file as it is."""
+    def copy(self, source: Path, name: str, digest: str | None = None) -> None:
+        """Copy one file as it is; `digest` says what it holds (else copy_digest)."""
         shutil.copyfile(source, _parent_made(_inside(self.folder, name), self._folders))
-        self.digests[name] = copy_digest(source)
+        self.digests[name] = digest or copy_digest(source)
 
     def swap(self) -> None:
         """List every file in the manifest, then put the folder in the target's place."""
@@ -144,7 +144,8 @@ def file_digest(data: bytes) -> str:
 
 
 def copy_digest(source: Path) -> str:
-    """What says whether a copied file changed: its source's path, size and modification time."""
+    """What says whether a copied file changed, when the digest of its bytes is not known: its source's
+    path, size and modification time."""
     stat = source.stat()
     return f"{source}:{stat.st_mtime_ns}:{stat.st_size}"
 
@@ -200,12 +201,15 @@ def update_site(
     kept: Iterable[str],
     copies: Sequence[tuple[Path, str]],
     index: Path | None,
+    copied: Mapping[str, str] | None = None,
 ) -> OutputState:
     """Bring an output folder we wrote up to date in place: write what differs, remove what is gone.
 
     `changed` are our files altered since `state`; `kept` are pages known to be current; `index` is a
-    new search index folder to put in place of the old one (None: the old one stays).
+    new search index folder to put in place of the old one (None: the old one stays); `copied` says
+    what each copy holds, by name (else copy_digest).
     """
+    copied = copied or {}
     target = target.resolve()
     old = state.files
     index_names = {name for name in old if name.startswith(_INDEX_PREFIX)}
@@ -223,7 +227,7 @@ def update_site(
     for name in names:
         # Each rendered file read once (they may wait on disk: StagedPages), for its digest and to write.
         data = None if name in sources else files[name]
-        digests[name] = digest = copy_digest(sources[name]) if data is None else file_digest(data)
+        digests[name] = digest = (copied.get(name) or copy_digest(sources[name])) if data is None else file_digest(data)
         if name in old and name not in changed and old[name][2] == digest:
             continue
         path = _parent_made(_inside(target, name), folders)

@@ -6,8 +6,8 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -17,8 +17,10 @@ from sitegen.buildstate import (
     CACHE,
     BuildState,
     SqliteBodies,
+    Stamped,
     discard_state,
-    input_digest,
+    input_files,
+    inputs_digest,
     kept_sources,
     load_state,
     save_state,
@@ -37,6 +39,7 @@ from sitegen.output import (
     StagedPages,
     changed_since,
     check_target,
+    copy_digest,
     file_digest,
     record_output,
     update_site,
@@ -95,12 +98,14 @@ class Caches:
     sources: content files as read, by path, with their size and modification time;
     bodies: converted Markdown by a digest of what it depends on;
     prints: the fingerprint of each page as the output folder holds it (empty: render every page;
-    None: render every page and compute no fingerprints, for a check with no build to compare with).
+    None: render every page and compute no fingerprints, for a check with no build to compare with);
+    inputs: every input file's time, size and digest (buildstate.input_files), where known.
     """
 
     sources: MutableMapping
     bodies: BodyStore
     prints: Mapping[str, str] | None
+    inputs: Mapping[str, Stamped] = field(default_factory=dict)
 
     @classmethod
     def empty(cls) -> Caches:
@@ -123,7 +128,7 @@ def render_site(
     """
     caches = caches or Caches.empty()
     config = load_config(root, base_url=base_url, output=output)
-    documents, errors = load_documents(config, options.jobs, caches.sources, progress)
+    documents, errors = load_documents(config, options.jobs, caches.sources, progress, caches.inputs)
     records, record_errors = load_records(config, documents)
     extra_pages = record_pages(config, records, published_documents(documents, options))
     site, model_errors = assemble_site(config, documents, options, extra_pages)
@@ -165,7 +170,8 @@ def build(
     found = changed_since(target, state.output) if state.output else None
     # The files of the output are checked by changed_since (later builds) or FreshOutput (first builds).
     raise_if_any(check_target(target, root, walk=False))
-    inputs = input_digest(root)
+    known = input_files(config)
+    inputs = inputs_digest(known)
     if found is not None and state.is_current(inputs, options.now, found[0]) and not found[1]:
         # Nothing a build reads has changed, nothing scheduled has come due, the output is as we left it.
         pages, files = state.summary
@@ -173,13 +179,13 @@ def build(
     bodies = SqliteBodies(root / BODIES)
     with kept_sources(config) as sources:
         if found is None:
-            rendered, searchable, written = _afresh(root, options, config, Caches(sources, bodies, {}), progress)
+            caches = Caches(sources, bodies, {}, known)
+            rendered, searchable, written = _afresh(root, options, config, caches, progress)
         else:
             changed, foreign = found
             raise_if_any(foreign)
-            rendered, searchable, written = _in_place(
-                root, options, config, sources, bodies, state, changed, saved, progress
-            )
+            caches = Caches(sources, bodies, state.prints, known)
+            rendered, searchable, written = _in_place(root, options, config, caches, state, changed, saved, progress)
     site = rendered.site
     html_pages = Counter(p.lang for p in site.pages if p.template.endswith(".html"))
     pages = {lang: html_pages[lang] for lang in config.language_codes}
@@ -207,8 +213,9 @@ def _afresh(
         rendered = render_site(root, options, config.output_dir, config.base_url, caches, progress, write)
         for name, data in rendered.files.items():
             write(name, data)
+        copied = _copy_digests(config, rendered.copies, caches.inputs)
         for source, name in rendered.copies:
-            fresh.copy(source, name)
+            fresh.copy(source, name, copied[name])
         if progress is not None:
             progress.stage("Search index")
         names = sorted(searchable)
@@ -222,8 +229,7 @@ def _in_place(
     root: Path,
     options: BuildOptions,
     config: Config,
-    sources: MutableMapping,
-    bodies: BodyStore,
+    caches: Caches,
     state: BuildState,
     changed: set[str],
     saved: Path,
@@ -232,7 +238,7 @@ def _in_place(
     """A later build: the pages whose fingerprint changed are rendered, the search bundles holding a
     changed page made again beside the output, and then the output is updated in place."""
     prints = {path: p for path, p in state.prints.items() if output_file(path) not in changed}
-    caches = Caches(sources, bodies, prints)
+    caches = replace(caches, prints=prints)
     searchable: dict[str, str] = {}
     with StagedPages(root / CACHE) as staged:
 
@@ -250,8 +256,20 @@ def _in_place(
         redo = _bundles_to_redo(state.searchable, searchable, changed, config.search_bundle_pages)
         discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
         target, size = config.output_dir, config.search_bundle_pages
-        written = _update(target, state.output, changed, staged, rendered, searchable, redo, size)
+        copied = _copy_digests(config, rendered.copies, caches.inputs)
+        written = _update(target, state.output, changed, staged, rendered, copied, searchable, redo, size)
     return rendered, searchable, written
+
+
+def _copy_digests(config: Config, copies: Sequence[tuple[Path, str]], inputs: Mapping[str, Stamped]) -> dict[str, str]:
+    """What each copied file holds, by published name: the digest of its source's bytes for an input
+    file (the same after a checkout, which gives it a new time), else its source's stamp (copy_digest)."""
+    base = len(f"{config.root}{os.sep}")
+    copied = {}
+    for source, name in copies:
+        known = inputs.get(str(source)[base:].replace(os.sep, "/"))
+        copied[name] = f"bytes:{known[2].hex()}" if known else copy_digest(source)
+    return copied
 
 
 def _bundles_to_redo(before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int) -> set[int]:
@@ -269,13 +287,14 @@ def _update(
     changed: set[str],
     files: Mapping[str, bytes],
     rendered: SiteFiles,
+    copied: Mapping[str, str],
     searchable: Mapping[str, str],
     redo: set[int],
     bundle_pages: int,
 ) -> OutputState:
     # The new search index is made beside the output first: if Pagefind fails, nothing has been touched.
     if not redo:
-        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, None)
+        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, None, copied)
     staging = target.resolve().parent / f".{target.name}.index-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
@@ -284,6 +303,6 @@ def _update(
         names = sorted(searchable)
         make_search_index(staging, published, names, bundle_pages, target / INDEX_FOLDER, redo)
         index = staging / INDEX_FOLDER
-        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, index)
+        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, index, copied)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -12,6 +12,7 @@ from test_site import tree_bytes
 from sitegen.buildstate import CACHE
 
 POST = "content/news/hoi-nghi.vi.md"
+SHARED = {"sources.pickle", "inputs.pickle"}  # the caches every build and check share; the others are per output
 
 
 def cold_build(root, tmp_path, now=NOW, **options):
@@ -197,7 +198,7 @@ def test_a_cache_left_by_another_version_of_the_generator_is_not_used(site_root)
     import pickle
 
     first = build_site(site_root)
-    [saved] = [p for p in (site_root / CACHE).glob("*.pickle") if p.name != "sources.pickle"]
+    [saved] = [p for p in (site_root / CACHE).glob("*.pickle") if p.name not in SHARED]
     state = pickle.loads(saved.read_bytes())
     state.summary = ((("vi", 999),), 1)  # what a trusted cache would report, nothing having changed
     saved.write_bytes(pickle.dumps(state))
@@ -205,7 +206,7 @@ def test_a_cache_left_by_another_version_of_the_generator_is_not_used(site_root)
     state.generator = "an older version"
     saved.write_bytes(pickle.dumps(state))
     assert build_site(site_root).pages_per_language == first.pages_per_language
-    assert len([p for p in (site_root / CACHE).glob("*.pickle") if p.name != "sources.pickle"]) == 1
+    assert len([p for p in (site_root / CACHE).glob("*.pickle") if p.name not in SHARED]) == 1
 
 
 def test_a_new_post_converts_only_its_own_markdown(site_root):
@@ -338,7 +339,7 @@ def test_a_fresh_checkout_with_the_last_deploys_cache_redoes_nothing_and_equals_
         os.utime(path, ns=(later, later))
     shutil.copytree(last / ".cache", site_root / ".cache")
     shutil.copytree(last / "public", site_root / "public")
-    restored = pages(site_root / "public")
+    restored = stamps(site_root / "public")
     encoded, encode = [], images._encode
     monkeypatch.setattr(images, "_encode", lambda source, *rest: encoded.append(source) or encode(source, *rest))
     parsed, parse = [], content._read_source
@@ -348,13 +349,42 @@ def test_a_fresh_checkout_with_the_last_deploys_cache_redoes_nothing_and_equals_
     build_site(site_root)
     assert parsed == []  # no content file read again: their bytes are those read last time
     assert converted == [] and encoded == []  # no Markdown converted, no photo resized again
-    assert pages(site_root / "public") == restored  # and no page written again: none changed
+    # And no file written again: no page changed, and the copied files (styles, photos) are known by
+    # their bytes, not by their new time.
+    assert stamps(site_root / "public") == restored
     assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
 
 
-def pages(folder):
-    """Each page's modification time (copied files are copied again after a checkout: their time is new)."""
-    return {name: stamp for name, stamp in stamps(folder).items() if name.suffix == ".html"}
+def test_a_file_another_program_keeps_locked_does_not_stop_the_build(site_root, monkeypatch):
+    from sitegen import buildstate
+
+    locked = site_root / "content/news/~$bien-ban.docx"  # what Word leaves beside a document it has open
+    locked.write_bytes(b"Word")
+    digest = buildstate.file_digest_of
+
+    def refused(stream):
+        if stream.name == str(locked):
+            raise PermissionError(13, "The process cannot access the file", stream.name)
+        return digest(stream)
+
+    monkeypatch.setattr(buildstate, "file_digest_of", refused)
+    build_site(site_root)
+    assert build_site(site_root).unchanged  # known by its time and size meanwhile
+    locked.write_bytes(b"Word, saved")
+    assert not build_site(site_root).unchanged
+
+
+def test_a_fresh_checkout_with_nothing_changed_is_known_unchanged_by_the_bytes_of_its_files(site_root):
+    build_site(site_root)
+    before = stamps(site_root / "public")
+    later = time.time_ns() + 3600 * 10**9
+    for path in [site_root / "site.yaml", *(site_root / name for name in ("content", "layouts", "static"))]:
+        for each in [path, *path.rglob("*")]:
+            os.utime(each, ns=(later, later))  # as a checkout leaves them: new times, the same bytes
+    assert build_site(site_root).unchanged
+    assert stamps(site_root / "public") == before
+    write(site_root, POST, read_text(site_root, POST).replace("Hội nghị", "Hội nghị thường niên", 1))
+    assert not build_site(site_root).unchanged  # an edit still counts
 
 
 def test_a_later_build_keeps_its_pages_on_disk_until_written_and_leaves_nothing_behind(site_root, monkeypatch):

@@ -93,6 +93,27 @@ def test_the_source_cache_reads_only_changed_files_and_notices_removed_ones(site
     assert len(second) == len(first) - 3
 
 
+def test_a_file_whose_bytes_the_build_already_digested_is_not_read_again_after_a_checkout(site_root, monkeypatch):
+    from sitegen import content
+    from sitegen.buildstate import input_files
+    from sitegen.config import load_config
+
+    config = load_config(site_root)
+    cache = {}
+    content.load_documents(config, cache=cache)
+    later = time.time_ns() + 10**12
+    for path in (site_root / "content").rglob("*.md"):
+        os.utime(path, ns=(later, later))  # a checkout: every file has a new time, the same bytes
+    post = site_root / "content/news/nam-truoc.vi.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("Tổng kết.", "Tổng kết năm."), encoding="utf-8")
+    read, read_if_changed = [], content._read_if_changed
+    monkeypatch.setattr(content, "_read_if_changed", lambda c, files: read.extend(files) or read_if_changed(c, files))
+    documents, _ = content.load_documents(config, cache=cache, inputs=input_files(config))
+    assert [path for path, _, _ in read] == [post]  # the edited file alone; the others' digests were known
+    assert {d.body for d in documents if (d.stem, d.lang) == ("nam-truoc", "vi")} == {"Tổng kết năm.\n"}
+    assert all(kept.stamp[0] == later for name, kept in cache.items() if name != str(post))
+
+
 def test_a_new_photo_renders_again_only_the_pages_that_show_it(site_root):
     import shutil
 
