@@ -298,11 +298,17 @@ class Bench:
             checkout()
             measure(check, root)
 
+        def unchanged_checkout_and_check() -> None:
+            checked_out(root)
+            measure(check, root)
+
         self._record(posts, "sitegen", "deploy: check (cached)", check, root, public, checkout)
         self._record(posts, "sitegen", "deploy: build (cached)", build, root, public, checkout_and_check)
+        self._record(posts, "sitegen", "deploy: build, no change", build, root, public, unchanged_checkout_and_check)
         self.notes.append(
             f"N={posts}: deploy = every input file given a new time (a fresh checkout), content/news/{stem}.vi.md "
-            "edited, and the last deploy's .cache and public/ kept; the build's row is timed after its own check"
+            "edited, and the last deploy's .cache and public/ kept; the build's row is timed after its own check; "
+            "'no change' is the same checkout with no edit (the daily run when no post is due)"
         )
 
     def serve_edit(self, posts: int, root: Path, stem: str) -> None:

@@ -140,7 +140,9 @@ def test_a_deploy_after_an_edit_is_timed_on_a_fresh_checkout_with_the_last_deplo
     assert [(run.step, run.returncode) for run in runs.runs] == [
         ("deploy: check (cached)", 0),
         ("deploy: build (cached)", 0),
+        ("deploy: build, no change", 0),
     ]
+    assert "Nothing changed since the last build" in runs.runs[-1].output  # a checkout alone changes nothing
     assert all(path.stat().st_mtime_ns >= started for path in (made.root / "content").rglob("*") if path.is_file())
     edited = (made.root / "content" / "news" / f"{made.stems[1]}.vi.md").read_text(encoding="utf-8")
     assert edited.count(bench.EDIT_SENTENCE.strip()) == 2  # once before each timed run
