@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +82,15 @@ def _displayed_size(path: Path, _mtime_ns: int, _size: int) -> tuple[int, int] |
     return (height, width) if orientation in _ROTATED else (width, height)
 
 
-def resized_copies(root: Path, sources: Iterable[str]) -> tuple[tuple[Path, str], ...]:
-    """(cached file, published name) for every resized copy of the given photos, encoding only what is new."""
+def resized_copies(
+    root: Path, sources: Iterable[str], inputs: Mapping[str, tuple[int, int, bytes]] | None = None
+) -> tuple[tuple[Path, str], ...]:
+    """(cached file, published name) for every resized copy of the given photos, encoding only what is new.
+
+    A copy is named by the SHA-256 of its photo's bytes: taken from `inputs` (buildstate.input_files,
+    by path from the project folder) where that knows the photo at its present time and size, else
+    read from the photo.
+    """
     content_root = root / "content"
     cache = root / CACHE
     copies = []
@@ -93,7 +100,11 @@ def resized_copies(root: Path, sources: Iterable[str]) -> tuple[tuple[Path, str]
             continue
         path = content_root / src
         stat = path.stat()
-        digest = _digest(path, stat.st_mtime_ns, stat.st_size)
+        known = inputs.get(f"content/{src}") if inputs else None
+        if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
+            digest = known[2].hex()[:_NAME_DIGITS]
+        else:
+            digest = _digest(path, stat.st_mtime_ns, stat.st_size)
         for variant in found.variants:
             cached = cache / f"{digest}-{variant.width}{path.suffix.lower()}"
             if not cached.is_file():
@@ -104,7 +115,11 @@ def resized_copies(root: Path, sources: Iterable[str]) -> tuple[tuple[Path, str]
 
 @functools.lru_cache(maxsize=4096)
 def _digest(path: Path, _mtime_ns: int, _size: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()[:_NAME_DIGITS]
+
+
+_NAME_DIGITS = 20
 
 
 def _encode(source: Path, target: Path, variant: Variant) -> None:

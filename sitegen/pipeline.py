@@ -141,7 +141,7 @@ def render_site(
     pages = render_pages(site, converted.bodies, assets, keys, options.jobs, caches.prints, progress, sink)
     raise_if_any(pages.errors)
     files = {**pages.files, **record_files(config, records)}
-    copies = assets.copies + resized_copies(root, converted.photos)
+    copies = assets.copies + resized_copies(root, converted.photos, caches.inputs)
     later = [d.date for d in documents if d.date is not None and d.date > options.now]
     due = None if options.future or not later else min(later)
     return SiteFiles(

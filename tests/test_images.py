@@ -62,6 +62,30 @@ def test_resized_copies_are_written_with_their_widths_and_the_original_is_kept(s
     assert "images/2021/lon-480w.jpg" in manifest
 
 
+def test_a_build_takes_each_photos_digest_from_the_input_files_and_names_its_copies_as_the_preview_does(
+    site_root, monkeypatch
+):
+    import hashlib
+
+    from sitegen import images
+    from sitegen.buildstate import input_files
+    from sitegen.config import load_config
+
+    original = make_photo(site_root, "images/2021/lon.jpg", (2000, 1000))
+    post_with_photo(site_root, "../images/2021/lon.jpg")
+    read, digest = [], images._digest
+    monkeypatch.setattr(images, "_digest", lambda path, *stamp: read.append(path) or digest(path, *stamp))
+    build_site(site_root)
+    assert read == []  # the build had read the photo once already, for the input files' digests
+    named = {path.name for path in (site_root / images.CACHE).iterdir()}
+    prefix = hashlib.sha256(original.read_bytes()).hexdigest()[:20]
+    assert named == {f"{prefix}-{width}.jpg" for width in (480, 960, 1600)}
+    # serve knows no input files: it reads the photo, and finds the same copies
+    known = images.resized_copies(site_root, ["images/2021/lon.jpg"], input_files(load_config(site_root)))
+    assert images.resized_copies(site_root, ["images/2021/lon.jpg"]) == known
+    assert read == [site_root / "content/images/2021/lon.jpg"]
+
+
 def test_a_small_photo_is_never_upscaled(site_root):
     make_photo(site_root, "images/nho.png", (300, 200))
     post_with_photo(site_root, "../images/nho.png")
