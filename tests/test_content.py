@@ -189,3 +189,20 @@ def test_word_lock_files_are_ignored(site_root):
 
 def read_source(root):
     return (root / POST).read_text(encoding="utf-8")
+
+
+def test_front_matter_kept_in_the_cache_keeps_its_lines_and_shares_its_keys_across_files():
+    import pickle
+
+    from sitegen.yamlfile import LineMap, parse_yaml
+
+    first = parse_yaml("title: Một\ncover:\n  src: a.jpg\ntitle: Hai\n", "a.md", first_line=2).data
+    second = parse_yaml("title: Ba\n", "b.md").data
+    first, second = pickle.loads(pickle.dumps([first, second]))  # as the cache and the workers pass them
+    assert first == {"title": "Hai", "cover": {"src": "a.jpg"}} and isinstance(first["cover"], LineMap)
+    assert (first.line, dict(first.lines), list(first.duplicates)) == (2, {"title": 5, "cover": 3}, [("title", 5)])
+    assert first["cover"].line_of("src") == 4
+    [title] = [key for key in first if key == "title"]
+    [same] = list(second)
+    assert title is same  # one copy of each key, however many posts
+    assert not hasattr(first, "__dict__")  # and no attribute dictionary per mapping
