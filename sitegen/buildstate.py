@@ -68,8 +68,8 @@ def input_files(config: Config) -> dict[str, Stamped]:
     with the same bytes as before is then unchanged for the build, however new its time.
     """
     path = inputs_file(config)
-    saved = _load(path)
-    known = saved[1] if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == GENERATOR else {}
+    saved = _load(path, GENERATOR)
+    known = saved if isinstance(saved, dict) else {}
     found: dict[str, Stamped] = {}
     base = f"{config.root}{os.sep}"
     for top in INPUTS:
@@ -82,7 +82,7 @@ def input_files(config: Config) -> dict[str, Stamped]:
             for name in sorted(names):
                 _add_stamped(found, f"{prefix}/{name}", f"{folder}{os.sep}{name}", known)
     if found != known:
-        _save(path, (GENERATOR, found))
+        _save(path, GENERATOR, found)
     return found
 
 
@@ -130,7 +130,7 @@ def inputs_file(config: Config) -> Path:
 
 def load_state(path: Path) -> BuildState:
     """The state saved by the last build, or an empty one (a full build) when there is none to trust."""
-    state = _load(path)
+    state = _load(path, GENERATOR)
     if not isinstance(state, BuildState) or getattr(state, "generator", None) != GENERATOR:
         return BuildState()
     return state
@@ -138,20 +138,18 @@ def load_state(path: Path) -> BuildState:
 
 def load_sources(path: Path, config: Config) -> dict:
     """The content files as the last build read them, by path: (size and modification time, what was read)."""
-    found = _load(path)
-    if not isinstance(found, tuple) or len(found) != 2 or found[0] != _sources_key(config):
-        return {}
-    return found[1]
+    found = _load(path, _sources_key(config))
+    return found if isinstance(found, dict) else {}
 
 
 def save_state(path: Path, state: BuildState) -> None:
     """Replace the saved state at once: a build stopped half-way leaves the previous state or none."""
-    _save(path, state)
+    _save(path, GENERATOR, state)
 
 
 def save_sources(path: Path, config: Config, sources: dict) -> None:
     """Keep the content files as read for the next build."""
-    _save(path, (_sources_key(config), sources))
+    _save(path, _sources_key(config), sources)
 
 
 @contextmanager
@@ -171,15 +169,19 @@ def _sources_key(config: Config) -> str:
     return repr((GENERATOR, str(config.root), config.language_codes))
 
 
-def _load(path: Path) -> object:
+def _load(path: Path, header: str) -> object:
+    # The header first: another version's cache is not unpickled (at 10,000 posts the sources take
+    # 190 MB in memory, and a build after an upgrade would start with them as its high-water mark).
     try:
         with path.open("rb") as stream:
-            return pickle.load(stream)  # noqa: S301 - our own file in the project's .cache folder
+            if pickle.load(stream) != header:  # noqa: S301 - our own file in the project's .cache folder
+                return None
+            return pickle.load(stream)  # noqa: S301
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
 
 
-def _save(path: Path, value: object) -> None:
+def _save(path: Path, header: str, value: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
     with partial.open("wb") as stream:
@@ -187,6 +189,7 @@ def _save(path: Path, value: object) -> None:
         # No memo: what is written can be freed at once (20,000 posts' text is not held twice).
         # Our states hold no cycles and need no shared objects.
         pickler.fast = True
+        pickler.dump(header)
         pickler.dump(value)
     partial.replace(path)
 
