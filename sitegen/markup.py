@@ -118,9 +118,9 @@ class _SiteTreeprocessor(Treeprocessor):
             self._resolve_link(anchor)
 
     def _error(self, needle: str, message: str, hint: str) -> None:
-        doc = self.doc
-        offset = doc.body.find(needle)
-        line = doc.body_line + doc.body[:offset].count("\n") if offset >= 0 else doc.body_line
+        doc, body = self.doc, self.doc.body
+        offset = body.find(needle)
+        line = doc.body_line + body[:offset].count("\n") if offset >= 0 else doc.body_line
         self.errors.append(SiteError(doc.file, message, line, hint))
 
     def _resolve_image(self, img: Element) -> None:
@@ -253,9 +253,10 @@ class Converter:
 
     def convert(self, doc: Document) -> tuple[Rendered, list[SiteError]]:
         """A document's body as HTML, with the errors found in its links and images."""
-        md, processor = self._instance(extensions_for(doc.body))
+        body = doc.body
+        md, processor = self._instance(extensions_for(body))
         processor.doc, processor.images, processor.errors = doc, [], []
-        body_html = md.reset().convert(doc.body)
+        body_html = md.reset().convert(body)
         cover = self._cover(doc, processor.errors)
         links = self.links
         found = picture(links.content_root, cover) if cover and not _is_external(cover) else None
@@ -460,7 +461,7 @@ _STORE_BATCH = 500
 
 def _body_key(doc: Document, context: str) -> str:
     head = repr((doc.file, doc.body_line, doc.cover, context)).encode()
-    return hashlib.sha256(head + b"\0" + doc.body.encode()).hexdigest()
+    return hashlib.sha256(head + b"\0" + doc.body_utf8).hexdigest()
 
 
 def _convert_chunk(converter: Converter, documents: Sequence[Document]) -> list[tuple[Rendered, list[SiteError]]]:

@@ -206,3 +206,14 @@ def test_front_matter_kept_in_the_cache_keeps_its_lines_and_shares_its_keys_acro
     [same] = list(second)
     assert title is same  # one copy of each key, however many posts
     assert not hasattr(first, "__dict__")  # and no attribute dictionary per mapping
+
+
+def test_a_document_keeps_its_vietnamese_body_in_less_memory_than_its_text_would_take(site_root):
+    import sys
+
+    documents, _ = load_documents(load_config(site_root))
+    vietnamese = [doc for doc in documents if doc.lang == "vi" and not doc.body.isascii()]
+    assert vietnamese
+    for doc in vietnamese:  # UTF-8: a byte for each plain letter; a str of Vietnamese text takes two
+        assert sys.getsizeof(doc.body_utf8) < 0.8 * sys.getsizeof(doc.body)
+        assert doc.body_utf8.decode("utf-8") == doc.body and unicodedata.is_normalized("NFC", doc.body)
