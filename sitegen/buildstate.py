@@ -207,6 +207,8 @@ class SqliteBodies:
         self.threads = threads  # used by several threads in turn (serve's, which a lock keeps apart)
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
+        # Outlines read so far, by key (what a key names never changes): serve's rebuilds read only new ones.
+        self._outlines: dict[str, Outline] = {}
 
     def _db(self) -> sqlite3.Connection:
         if self._pid != os.getpid():  # a forked worker opens a connection of its own
@@ -238,8 +240,16 @@ class SqliteBodies:
 
     def outline(self, keys: Iterable[str]) -> dict[str, Outline]:
         wanted = set(keys)
-        rows = self._db().execute("SELECT key, outline FROM bodies")
-        return {key: pickle.loads(outline) for key, outline in rows if key in wanted}  # noqa: S301 - our cache
+        known = {key: self._outlines[key] for key in wanted if key in self._outlines}
+        missing = wanted - known.keys()
+        if len(missing) > _FEW:
+            rows = self._db().execute("SELECT key, outline FROM bodies")
+        else:
+            marks = ", ".join("?" * len(missing))  # placeholders only: the keys are passed as values
+            rows = self._db().execute(f"SELECT key, outline FROM bodies WHERE key IN ({marks})", tuple(missing))  # noqa: S608
+        known.update((key, _unpickled(outline)) for key, outline in rows if key in missing)
+        self._outlines = known  # those no longer used are forgotten
+        return dict(known)
 
     def rendered(self, key: str) -> Rendered:
         row = self._db().execute("SELECT rendered FROM bodies WHERE key = ?", (key,)).fetchone()
@@ -247,7 +257,7 @@ class SqliteBodies:
             message = "a converted body was removed from this cache while the build was reading it"
             hint = "another build or check was running at the same time: run this one again once it has finished"
             raise BuildError([SiteError(self.path.as_posix(), message, None, hint)])
-        return pickle.loads(row[0])  # noqa: S301 - our own cache file
+        return _unpickled(row[0])
 
     def retain(self, keys: set[str]) -> None:
         """Drop the bodies no document uses now, but only beyond as many again as are in use: the newest of
@@ -268,6 +278,13 @@ class SqliteBodies:
                 "ORDER BY rowid DESC LIMIT -1 OFFSET ?)",
                 (len(keys),),
             )
+
+
+_FEW = 500  # missing outlines looked up by key; more, and the whole table is read once
+
+
+def _unpickled(data: bytes) -> object:
+    return pickle.loads(data)  # noqa: S301 - our own cache file
 
 
 def _dumps(value: object) -> bytes:

@@ -21,7 +21,9 @@ def render(root, caches):
 
 def edit(root, name, old, new):
     path = root / name
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert old in text  # an edit that changes nothing would make its test pass for nothing
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_an_edit_to_one_post_renders_that_post_again_but_not_unrelated_pages(site_root):
@@ -61,7 +63,7 @@ def test_nothing_is_rendered_again_when_nothing_changed(site_root):
 
 def test_pages_rendered_after_an_edit_match_a_fresh_render(site_root):
     _, caches = render(site_root, Caches.empty())
-    edit(site_root, "content/news/chi-tieng-viet.vi.md", "The bloc.", "The bloc.\n\nThêm một câu.")
+    edit(site_root, "content/news/chi-tieng-viet.vi.md", "chưa được dịch.", "chưa được dịch.\n\nThêm một câu.")
     rendered, _ = render(site_root, caches)
     fresh, _ = render(site_root, Caches.empty())
     assert rendered.files.items() <= fresh.files.items()
@@ -134,3 +136,27 @@ def test_a_template_may_name_only_files_of_static(site_root):
     [error] = caught.value.errors
     assert error.file == "layouts/page.html"
     assert "no such file in static/" in error.message
+
+
+def test_a_rebuild_in_the_same_process_reads_only_the_outlines_of_new_bodies(site_root, monkeypatch):
+    from sitegen import buildstate
+    from sitegen.buildstate import SqliteBodies
+
+    caches = Caches({}, SqliteBodies(site_root / "bodies.sqlite"), {})
+    read, unpickled = [], buildstate._unpickled
+
+    def outline_counted(data):
+        found = unpickled(data)
+        if isinstance(found, tuple):  # an outline (with its errors), not a page's HTML
+            read.append(found)
+        return found
+
+    monkeypatch.setattr(buildstate, "_unpickled", outline_counted)
+    first, caches = render(site_root, caches)
+    assert len(read) == len(set(first.bodies.keys_by_doc.values()))  # the first build reads every body's outline
+    read.clear()
+    edit(site_root, "content/news/chi-tieng-viet.vi.md", "chưa được dịch.", "chưa được dịch.\n\nThêm một câu.")
+    again, _ = render(site_root, caches)
+    assert len(read) == 1  # serve's rebuild after an edit: the edited body's alone
+    fresh, _ = render(site_root, Caches({}, SqliteBodies(site_root / "other.sqlite"), {}))
+    assert again.files.items() <= fresh.files.items()  # and the pages are those a fresh render makes
