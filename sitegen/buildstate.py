@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.config import Config
-from sitegen.content import file_digest_of
+from sitegen.content import Stamped, file_digest_of
 from sitegen.errors import BuildError, SiteError
 from sitegen.generator import GENERATOR
 from sitegen.markup import Outline, Rendered, without_html
@@ -39,7 +39,6 @@ CACHE = Path(".cache") / "build"
 # The converted Markdown, shared by build and check (its keys hold the site's address).
 BODIES = CACHE / "bodies.sqlite"
 INPUTS = ("site.yaml", "content", "layouts", "static")
-Stamped = tuple[int, int, bytes]  # a file's modification time (ns), its size, and a digest of its bytes
 
 
 @dataclass

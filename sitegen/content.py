@@ -91,7 +91,7 @@ def load_documents(
     jobs: int = 1,
     cache: MutableMapping[str, KeptFile] | None = None,
     progress: Progress | None = None,
-    inputs: Mapping[str, tuple[int, int, bytes]] | None = None,
+    inputs: Mapping[str, Stamped] | None = None,
 ) -> tuple[tuple[Document, ...], list[SiteError]]:
     """Every content file of every kind, with all errors found on the way.
 
@@ -143,7 +143,7 @@ def _refresh_known(
     cache: MutableMapping[str, KeptFile],
     stale: list[tuple[Path, str]],
     stamps: Mapping[str, tuple[int, int]],
-    inputs: Mapping[str, tuple[int, int, bytes]],
+    inputs: Mapping[str, Stamped],
 ) -> list[tuple[Path, str]]:
     # The files whose digest `inputs` knows at their present stamp, the same as the cache's: kept with
     # their new stamp, unread (after a checkout, every file). The others, still to read.
@@ -205,6 +205,9 @@ def _read_if_changed(
 
 def _digest(raw: bytes) -> bytes:
     return hashlib.sha256(raw).digest()  # twice as fast as BLAKE2 where the processor has SHA instructions
+
+
+Stamped = tuple[int, int, bytes]  # a file's modification time (ns), its size, and the SHA-256 of its bytes
 
 
 def file_digest_of(stream: BinaryIO) -> bytes:

@@ -8,9 +8,13 @@ import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from sitegen.content import Stamped
 
 WIDTHS = (480, 960, 1600)
 RESIZABLE = (".jpg", ".jpeg", ".png", ".webp")
@@ -83,7 +87,7 @@ def _displayed_size(path: Path, _mtime_ns: int, _size: int) -> tuple[int, int] |
 
 
 def resized_copies(
-    root: Path, sources: Iterable[str], inputs: Mapping[str, tuple[int, int, bytes]] | None = None
+    root: Path, sources: Iterable[str], inputs: Mapping[str, Stamped] | None = None
 ) -> tuple[tuple[Path, str], ...]:
     """(cached file, published name) for every resized copy of the given photos, encoding only what is new.
 
