@@ -10,8 +10,9 @@
 - <digest>.pickle, one per output folder and set of options: each page's fingerprint, what the
   output folder holds, the searchable pages' digests, a digest of every input file.
 
-Body keys and fingerprints include the generator's own digest, and each file records the version
-that wrote it, so a new version never reuses an older one's work. A missing, unreadable or outdated
+Body keys and fingerprints include the generator's own digest, and each pickle starts with the
+version that wrote it (a header read before the rest), so a new version never reuses an older one's
+work. A missing, unreadable or outdated
 cache only means a full build.
 """
 
@@ -28,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.config import Config
-from sitegen.content import Stamped, file_digest_of
+from sitegen.content import Stamped, file_digest_of, input_name
 from sitegen.errors import BuildError, SiteError
 from sitegen.generator import GENERATOR
 from sitegen.markup import Outline, Rendered, without_html
@@ -51,7 +52,6 @@ class BuildState:
     inputs: str = ""  # digest of every input file's name and bytes (inputs_digest)
     due: datetime | None = None  # the next post date after that build: from then on, the site changes
     summary: tuple = ()  # pages per language and files, for the one-line summary
-    generator: str = GENERATOR  # the version that wrote it: another version starts afresh
 
     def is_current(self, inputs: str, now: datetime, changed: set[str]) -> bool:
         """Whether the output is still what a build now would write: same inputs, same time window, untouched."""
@@ -77,7 +77,7 @@ def input_files(config: Config) -> dict[str, Stamped]:
             continue
         for folder, subfolders, names in os.walk(base + top):
             subfolders.sort()
-            prefix = folder[len(base) :].replace(os.sep, "/")
+            prefix = input_name(config.root, folder)
             for name in sorted(names):
                 _add_stamped(found, f"{prefix}/{name}", f"{folder}{os.sep}{name}", known)
     if found != known:
@@ -129,10 +129,8 @@ def inputs_file(config: Config) -> Path:
 
 def load_state(path: Path) -> BuildState:
     """The state saved by the last build, or an empty one (a full build) when there is none to trust."""
-    state = _load(path, GENERATOR)
-    if not isinstance(state, BuildState) or getattr(state, "generator", None) != GENERATOR:
-        return BuildState()
-    return state
+    state = _load(path, GENERATOR)  # another version's state: a full build
+    return state if isinstance(state, BuildState) else BuildState()
 
 
 def load_sources(path: Path, config: Config) -> dict:

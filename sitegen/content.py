@@ -96,9 +96,9 @@ def load_documents(
     """Every content file of every kind, with all errors found on the way.
 
     With a cache (KeptFile by the file's path as a string: quick to save and load, unlike 20,000 Path
-    objects), a file whose time and size, or else whose bytes, are unchanged is not read again. Its
-    bytes' digest comes from `inputs` (buildstate.input_files: time, size and digest by path from the
-    project folder) where that knows the file at its present time and size, else from reading it.
+    objects), a file whose time and size, or else whose bytes, are unchanged is not read again. A
+    file's time, size and digest come from `inputs` (buildstate.input_files, just taken) where that
+    lists it, else from the file itself.
     """
     paths = [
         (path, kind)
@@ -112,18 +112,23 @@ def load_documents(
         progress.stage("Reading content", len(paths))
         read = list(map_chunks(_same, _read_chunk, config, paths, jobs, progress.advance))
     else:
-        stamps = {str(path): (stat.st_mtime_ns, stat.st_size) for path, _ in paths for stat in [path.stat()]}
-        stale = [
-            (path, kind)
-            for path, kind in paths
-            if str(path) not in cache or cache[str(path)].stamp != stamps[str(path)]
-        ]
-        if inputs and stale:
-            stale = _refresh_known(config, cache, stale, stamps, inputs)
-        # A file with a new time but the bytes read last time (after a checkout, every file) is not read again.
-        known = [(path, kind, cache[str(path)].digest if str(path) in cache else None) for path, kind in stale]
+        inputs = inputs or {}
+        listed = {str(path): inputs.get(input_name(config.root, path)) for path, _ in paths}
+        # The time and size the input files' digests were taken at (no second look at 20,000 files), else now.
+        stamps = {name: known[:2] if known else _stamp(name) for name, known in listed.items()}
+        stale = []
+        for path, kind in paths:
+            name = str(path)
+            kept, known = cache.get(name), listed[name]
+            if kept is not None and kept.stamp != stamps[name] and known is not None and known[2] == kept.digest:
+                # A new time, the bytes read last time (after a checkout, every file): not read again.
+                kept = cache[name] = KeptFile(stamps[name], kept.read, kept.digest)
+            if kept is None or kept.stamp != stamps[name]:
+                stale.append((path, kind))
+        # Read, but parsed only when their bytes are not those read last time.
+        reading = [(path, kind, cache[str(path)].digest if str(path) in cache else None) for path, kind in stale]
         progress.stage("Reading content", len(stale))
-        fresh = map_chunks(_same, _read_if_changed, config, known, jobs, progress.advance)
+        fresh = map_chunks(_same, _read_if_changed, config, reading, jobs, progress.advance)
         for (path, _), (digest, result) in zip(stale, fresh, strict=True):
             kept = cache[str(path)].read if result is None else result
             cache[str(path)] = KeptFile(stamps[str(path)], kept, digest)
@@ -136,27 +141,6 @@ def load_documents(
     order = {code: number for number, code in enumerate(config.language_codes)}
     documents.sort(key=lambda d: (d.kind, d.stem, order[d.lang]))
     return tuple(documents), list(dict.fromkeys(errors))
-
-
-def _refresh_known(
-    config: Config,
-    cache: MutableMapping[str, KeptFile],
-    stale: list[tuple[Path, str]],
-    stamps: Mapping[str, tuple[int, int]],
-    inputs: Mapping[str, Stamped],
-) -> list[tuple[Path, str]]:
-    # The files whose digest `inputs` knows at their present stamp, the same as the cache's: kept with
-    # their new stamp, unread (after a checkout, every file). The others, still to read.
-    base = len(f"{config.root}{os.sep}")
-    left = []
-    for path, kind in stale:
-        name = str(path)
-        kept, known = cache.get(name), inputs.get(name[base:].replace(os.sep, "/"))
-        if kept is not None and known is not None and known[:2] == stamps[name] and known[2] == kept.digest:
-            cache[name] = KeptFile(stamps[name], kept.read, kept.digest)
-        else:
-            left.append((path, kind))
-    return left
 
 
 def _documents(config: Config, sources: Mapping[tuple, _Source], errors: list[SiteError]) -> list[Document]:
@@ -208,6 +192,18 @@ def _digest(raw: bytes) -> bytes:
 
 
 Stamped = tuple[int, int, bytes]  # a file's modification time (ns), its size, and the SHA-256 of its bytes
+
+
+def input_name(root: Path, path: Path | str) -> str:
+    """A file's name among the input files (buildstate.input_files): its path from the project folder,
+    with '/'; a file outside the project gets its whole path, which names no input file."""
+    text, base = str(path), f"{root}{os.sep}"
+    return text[len(base) :].replace(os.sep, "/") if text.startswith(base) else text
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    stat = os.stat(path)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def file_digest_of(stream: BinaryIO) -> bytes:

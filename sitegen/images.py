@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -12,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
+
+from sitegen.content import file_digest_of, input_name
 
 if TYPE_CHECKING:
     from sitegen.content import Stamped
@@ -104,7 +105,7 @@ def resized_copies(
             continue
         path = content_root / src
         stat = path.stat()
-        known = inputs.get(f"content/{src}") if inputs else None
+        known = inputs.get(input_name(root, path)) if inputs else None
         if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
             digest = known[2].hex()[:_NAME_DIGITS]
         else:
@@ -120,7 +121,7 @@ def resized_copies(
 @functools.lru_cache(maxsize=4096)
 def _digest(path: Path, _mtime_ns: int, _size: int) -> str:
     with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()[:_NAME_DIGITS]
+        return file_digest_of(stream).hex()[:_NAME_DIGITS]  # the input files' digest (inputs above)
 
 
 _NAME_DIGITS = 20

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.content import Stamped, input_name
 from sitegen.errors import SiteError, raise_if_any
 from sitegen.search import INDEX_FOLDER
 
@@ -93,10 +94,10 @@ class FreshOutput:
         _parent_made(_inside(self.folder, name), self._folders).write_bytes(data)
         self.digests[name] = file_digest(data)
 
-    def copy(self, source: Path, name: str, digest: str | None = None) -> None:
-        """Copy one file as it is; `digest` says what it holds (else copy_digest)."""
+    def copy(self, source: Path, name: str, digest: str) -> None:
+        """Copy one file as it is; `digest` says what it holds (copy_digests)."""
         shutil.copyfile(source, _parent_made(_inside(self.folder, name), self._folders))
-        self.digests[name] = digest or copy_digest(source)
+        self.digests[name] = digest
 
     def swap(self) -> None:
         """List every file in the manifest, then put the folder in the target's place."""
@@ -143,11 +144,19 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
-def copy_digest(source: Path) -> str:
-    """What says whether a copied file changed, when the digest of its bytes is not known: its source's
-    path, size and modification time."""
-    stat = source.stat()
-    return f"{source}:{stat.st_mtime_ns}:{stat.st_size}"
+def copy_digests(root: Path, copies: Sequence[tuple[Path, str]], inputs: Mapping[str, Stamped]) -> dict[str, str]:
+    """What each copied file holds, by published name: the digest of its source's bytes for an input
+    file (the same after a checkout, which gives it a new time), else its source's path, size and
+    modification time (a resized photo in .cache)."""
+    copied = {}
+    for source, name in copies:
+        known = inputs.get(input_name(root, source))
+        if known:
+            copied[name] = f"bytes:{known[2].hex()}"
+        else:
+            stat = source.stat()
+            copied[name] = f"{source}:{stat.st_mtime_ns}:{stat.st_size}"
+    return copied
 
 
 def record_output(target: Path, digests: Mapping[str, str]) -> OutputState:
@@ -201,15 +210,14 @@ def update_site(
     kept: Iterable[str],
     copies: Sequence[tuple[Path, str]],
     index: Path | None,
-    copied: Mapping[str, str] | None = None,
+    copied: Mapping[str, str],
 ) -> OutputState:
     """Bring an output folder we wrote up to date in place: write what differs, remove what is gone.
 
     `changed` are our files altered since `state`; `kept` are pages known to be current; `index` is a
     new search index folder to put in place of the old one (None: the old one stays); `copied` says
-    what each copy holds, by name (else copy_digest).
+    what each copy holds, by name (copy_digests).
     """
-    copied = copied or {}
     target = target.resolve()
     old = state.files
     index_names = {name for name in old if name.startswith(_INDEX_PREFIX)}
@@ -227,7 +235,7 @@ def update_site(
     for name in names:
         # Each rendered file read once (they may wait on disk: StagedPages), for its digest and to write.
         data = None if name in sources else files[name]
-        digests[name] = digest = (copied.get(name) or copy_digest(sources[name])) if data is None else file_digest(data)
+        digests[name] = digest = copied[name] if data is None else file_digest(data)
         if name in old and name not in changed and old[name][2] == digest:
             continue
         path = _parent_made(_inside(target, name), folders)

@@ -6,7 +6,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +39,7 @@ from sitegen.output import (
     StagedPages,
     changed_since,
     check_target,
-    copy_digest,
+    copy_digests,
     file_digest,
     record_output,
     update_site,
@@ -213,7 +213,7 @@ def _afresh(
         rendered = render_site(root, options, config.output_dir, config.base_url, caches, progress, write)
         for name, data in rendered.files.items():
             write(name, data)
-        copied = _copy_digests(config, rendered.copies, caches.inputs)
+        copied = copy_digests(root, rendered.copies, caches.inputs)
         for source, name in rendered.copies:
             fresh.copy(source, name, copied[name])
         if progress is not None:
@@ -256,20 +256,9 @@ def _in_place(
         redo = _bundles_to_redo(state.searchable, searchable, changed, config.search_bundle_pages)
         discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
         target, size = config.output_dir, config.search_bundle_pages
-        copied = _copy_digests(config, rendered.copies, caches.inputs)
+        copied = copy_digests(root, rendered.copies, caches.inputs)
         written = _update(target, state.output, changed, staged, rendered, copied, searchable, redo, size)
     return rendered, searchable, written
-
-
-def _copy_digests(config: Config, copies: Sequence[tuple[Path, str]], inputs: Mapping[str, Stamped]) -> dict[str, str]:
-    """What each copied file holds, by published name: the digest of its source's bytes for an input
-    file (the same after a checkout, which gives it a new time), else its source's stamp (copy_digest)."""
-    base = len(f"{config.root}{os.sep}")
-    copied = {}
-    for source, name in copies:
-        known = inputs.get(str(source)[base:].replace(os.sep, "/"))
-        copied[name] = f"bytes:{known[2].hex()}" if known else copy_digest(source)
-    return copied
 
 
 def _bundles_to_redo(before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int) -> set[int]:
