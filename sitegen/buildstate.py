@@ -47,7 +47,7 @@ class BuildState:
     """The last successful build into one output folder: filled by that build, checked by the next."""
 
     prints: dict[str, str] = field(default_factory=dict)  # page path -> fingerprint of the page as written
-    searchable: dict[str, str] = field(default_factory=dict)  # searchable output file -> digest of its bytes
+    searchable: dict[str, str] = field(default_factory=dict)  # searchable output file -> search.search_digest
     output: OutputState | None = None  # None: nothing written yet, the next build writes every file
     inputs: str = ""  # digest of every input file's name and bytes (inputs_digest)
     due: datetime | None = None  # the next post date after that build: from then on, the site changes

@@ -40,7 +40,6 @@ from sitegen.output import (
     changed_since,
     check_target,
     copy_digests,
-    file_digest,
     record_output,
     update_site,
 )
@@ -48,7 +47,7 @@ from sitegen.progress import Progress
 from sitegen.published import record_published
 from sitegen.recordload import load_records
 from sitegen.records import record_files, record_pages
-from sitegen.search import INDEX_FOLDER, bundle_count, bundle_of, is_searchable, make_search_index
+from sitegen.search import INDEX_FOLDER, bundle_count, bundle_of, is_searchable, make_search_index, search_digest
 from sitegen.templates import render_pages
 from sitegen.urls import Urls, output_file
 
@@ -160,7 +159,7 @@ def build(
 
     What the last build into the same folder left in .cache/build is reused: unchanged files are not
     read again, unchanged Markdown not converted again, unchanged pages not rendered or written again,
-    and the search index is made again only when a searchable page changed. The output is the same
+    and the search index is made again only when what Pagefind reads of a page changed. The output is the same
     bytes either way.
     """
     started = time.perf_counter()
@@ -202,13 +201,13 @@ def _afresh(
 ) -> tuple[SiteFiles, dict[str, str], OutputState]:
     """A first build: pages are written into a fresh folder as they are rendered (not kept in memory),
     the search index is made from them, and the folder is swapped in; a failure removes it."""
-    searchable: dict[str, str] = {}
+    searchable: set[str] = set()
     with FreshOutput(config.output_dir, root) as fresh:
 
         def write(name: str, data: bytes) -> None:
             fresh.write(name, data)
             if is_searchable(name, data):
-                searchable[name] = fresh.digests[name]
+                searchable.add(name)
 
         rendered = render_site(root, options, config.output_dir, config.base_url, caches, progress, write)
         for name, data in rendered.files.items():
@@ -220,9 +219,9 @@ def _afresh(
             progress.stage("Search index")
         names = sorted(searchable)
         pages = Published(fresh.folder, {}, names)
-        make_search_index(fresh.folder, pages, names, config.search_bundle_pages)
+        digests = make_search_index(fresh.folder, pages, names, config.search_bundle_pages)
         fresh.swap()
-    return rendered, searchable, record_output(config.output_dir, fresh.digests)
+    return rendered, digests, record_output(config.output_dir, fresh.digests)
 
 
 def _in_place(
@@ -244,8 +243,9 @@ def _in_place(
 
         def keep(name: str, data: bytes) -> None:  # each page on disk as it is rendered, not in memory
             staged.add(name, data)
-            if is_searchable(name, data):
-                searchable[name] = file_digest(data)
+            digest = search_digest(name, data)
+            if digest is not None:
+                searchable[name] = digest
 
         rendered = render_site(root, options, config.output_dir, config.base_url, caches, progress, keep)
         for name, data in rendered.files.items():  # the records' downloads

@@ -3,6 +3,11 @@
 Pagefind folds tone marks itself ("hoi nghi" finds "Hội nghị") but treats đ as a letter of its own,
 so "dong chi" would not find "đồng chí". Each indexed page therefore carries, in the copy given to
 Pagefind only, the folded form of its words that contain đ. The published page stays as it is.
+
+That copy is also cut down to what reaches the index: the page's <html> tag, its title and its
+searchable element, without the menu, footer and scripts around them. Pagefind makes the same index
+from it with less work, and a change to the layout around the searchable element (a menu entry, a
+footer line) leaves every copy, and so every search bundle, as it was.
 """
 
 from __future__ import annotations
@@ -29,6 +34,11 @@ BODY_ATTRIBUTE = "data-pagefind-body"
 ALIAS_MARK = "\u2042"
 _BODY_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\s" + BODY_ATTRIBUTE + r"\b[^>]*>")
 _ANY_TAG = re.compile(r"<[^>]*>")
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_TITLE = re.compile(r"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
+# What Pagefind may take from anywhere in a page: its default title (the first h1) and image (an img),
+# and meta, filter or sort attributes. Where one is outside the searchable element, the page goes whole.
+_REACHES_INDEX = re.compile(r"<h1\b|<img\b|data-pagefind-", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _INSTALL_HINT = "install the project's dependencies: pip install -e '.[test]' (it brings pagefind[extended])"
 
@@ -59,13 +69,24 @@ def search_record(name: str, data: bytes) -> SearchRecord | None:
     """One output file as Pagefind should read it, or None when it is not a searchable page."""
     if not is_searchable(name, data):
         return None
-    return SearchRecord("/" + name.removesuffix("index.html"), with_folded_words(data.decode("utf-8")))
+    return SearchRecord("/" + name.removesuffix("index.html"), search_copy(data.decode("utf-8")))
+
+
+def search_digest(name: str, data: bytes) -> str | None:
+    """A digest of the copy of an output file that Pagefind reads (None when it is not searchable):
+    two builds whose copies have the same digests make the same search index."""
+    record = search_record(name, data)
+    return None if record is None else _digest(record.html.encode("utf-8"))
+
+
+def _digest(staged: bytes) -> str:
+    return hashlib.sha1(staged, usedforsecurity=False).hexdigest()
 
 
 def body_text(html: str) -> str:
     """The text of the element marked data-pagefind-body (regular expressions: this runs on every page)."""
     match = _body_tag(html)
-    return "" if match is None else " ".join(_inner_text(html, match).split())
+    return "" if match is None else " ".join(_text(html[match.end() : _element_end(html, match)]).split())
 
 
 def _body_tag(html: str) -> re.Match | None:
@@ -75,15 +96,19 @@ def _body_tag(html: str) -> re.Match | None:
     return None if first < 0 else _BODY_TAG.search(html, html.rfind(">", 0, first) + 1)
 
 
-def _inner_text(html: str, match: re.Match) -> str:
-    # The marked element's content without its tags; runs of spaces are left as they are.
-    depth, inner = 1, html[match.end() :]
+def _element_end(html: str, match: re.Match) -> int:
+    # Where the marked element's closing tag starts (the page's end when it has none).
+    depth = 1
     same_tag = re.compile(rf"<(/?){match.group(1)}\b[^>]*>", re.IGNORECASE)
     for tag in same_tag.finditer(html, match.end()):
         depth += -1 if tag.group(1) else 1
         if depth == 0:
-            inner = html[match.end() : tag.start()]
-            break
+            return tag.start()
+    return len(html)
+
+
+def _text(inner: str) -> str:
+    # HTML without its tags; runs of spaces are left as they are.
     text = _ANY_TAG.sub(" ", inner)
     return unescape(text) if "&" in text else text
 
@@ -101,11 +126,33 @@ def with_folded_words(html: str) -> str:
     match = _body_tag(html)
     if match is None:
         return html
-    words = folded_words(_inner_text(html, match))
-    if not words:
+    return html[: match.end()] + _folded_block(html, match) + html[match.end() :]
+
+
+def search_copy(html: str) -> str:
+    """The page as Pagefind reads it: its <html> tag, title and searchable element, the element with
+    its folded đ-words; the whole page (with those words) when something outside that element could
+    reach the index."""
+    match = _body_tag(html)
+    if match is None:
         return html
-    block = f"<p>{' '.join(words)} {ALIAS_MARK}</p>"
-    return html[: match.end()] + block + html[match.end() :]
+    end = _element_end(html, match)
+    close = html.find(">", end) + 1 or len(html)
+    if _REACHES_INDEX.search(html, 0, match.start()) or _REACHES_INDEX.search(html, close):
+        return with_folded_words(html)
+    words = _folded_block(html, match, end)
+    tag = _HTML_TAG.search(html, 0, match.start())
+    title = _TITLE.search(html, 0, match.start())
+    head = f'<head><meta charset="utf-8">{title.group(0) if title else ""}</head>'
+    element = html[match.start() : match.end()] + words + html[match.end() : close]
+    return f"<!DOCTYPE html>{tag.group(0) if tag else '<html>'}{head}<body>{element}</body></html>"
+
+
+def _folded_block(html: str, match: re.Match, end: int | None = None) -> str:
+    # The folded đ-words of the marked element, as a paragraph the search script cuts off its excerpt.
+    end = _element_end(html, match) if end is None else end
+    words = folded_words(_text(html[match.end() : end]))
+    return f"<p>{' '.join(words)} {ALIAS_MARK}</p>" if words else ""
 
 
 MAIN_BUNDLE = 0  # the bundle at pagefind/ with the search program; the others are pagefind/more-N/
@@ -135,8 +182,9 @@ def make_search_index(
     bundle_pages: int,
     previous: Path | None = None,
     redo: set[int] | None = None,
-) -> None:
-    """Index the searchable pages `names` (bytes from `files`) into folder/pagefind/.
+) -> dict[str, str]:
+    """Index the searchable pages `names` (bytes from `files`) into folder/pagefind/; the search digest
+    (`search_digest`) of each page indexed anew.
 
     A big site's index is made of bundles of about `bundle_pages` pages each (Pagefind holds a whole
     bundle in memory: about 200 KB per page), two Pagefind runs at a time, merged by the search page.
@@ -155,7 +203,8 @@ def make_search_index(
     # one through its API, and the staged copies are never published.
     staging = Path(tempfile.mkdtemp(prefix="sitegen-search-", dir=_fast_temp_dir(len(names))))
     try:
-        failures = _run_pagefind(program, staging, files, groups, made)
+        digests: dict[str, str] = {}
+        failures = _run_pagefind(program, staging, files, groups, made, digests)
         if failures:
             message = f"the search index could not be built: {failures[0]}"
             raise_if_any([SiteError(INDEX_FOLDER, message, None, _INSTALL_HINT)])
@@ -173,6 +222,7 @@ def make_search_index(
             unused.unlink()  # Pagefind's own UI; static/js/search.js talks to pagefind.js directly
         more = [bundle_folder(number) for number in range(count) if number != MAIN_BUNDLE]
         (output / BUNDLE_LIST).write_text(json.dumps(more), encoding="utf-8")
+        return digests
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         for path in made.values():
@@ -180,9 +230,15 @@ def make_search_index(
 
 
 def _run_pagefind(
-    program: Path, staging: Path, files: Mapping[str, bytes], groups: Mapping[int, list[str]], made: Mapping
+    program: Path,
+    staging: Path,
+    files: Mapping[str, bytes],
+    groups: Mapping[int, list[str]],
+    made: Mapping,
+    digests: dict[str, str],
 ) -> list[str]:
-    """Stage each bundle's pages and run Pagefind on them, _PARALLEL at a time; the failures' last lines."""
+    """Stage each bundle's pages (their digests into `digests`) and run Pagefind on them, _PARALLEL at a
+    time; the failures' last lines."""
     pending, running, failures = list(made), [], []
     try:
         while pending or running:
@@ -191,7 +247,7 @@ def _run_pagefind(
                 site = staging / f"site-{number}"
                 site.mkdir()
                 # In sorted order, one page after another: Pagefind's output follows the order the folder lists.
-                _stage(site, files, groups[number])
+                digests.update(_stage(site, files, groups[number]))
                 command = [str(program), "--site", str(site), "--output-path", str(made[number]), "--quiet"]
                 running.append((site, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
             site, process = running.pop(0)
@@ -245,14 +301,18 @@ def _slim(bundle: Path) -> None:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
-def _stage(staging: Path, files: Mapping[str, bytes], names: list[str]) -> None:
-    # Each page as Pagefind should read it (with its folded đ-words), under its own name.
+def _stage(staging: Path, files: Mapping[str, bytes], names: list[str]) -> dict[str, str]:
+    # Each page as Pagefind should read it (search_copy), under its own name; the digests of the copies.
+    digests = {}
     for name in names:
         record = search_record(name, files[name])
         if record is not None:
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(record.html, encoding="utf-8")
+            staged = record.html.encode("utf-8")
+            path.write_bytes(staged)
+            digests[name] = _digest(staged)
+    return digests
 
 
 def _fast_temp_dir(pages: int) -> str | None:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 import pytest
 from conftest import build_site, read, set_config
 
 from sitegen.errors import BuildError
-from sitegen.search import ALIAS_MARK, body_text, folded_words, search_records, with_folded_words
+from sitegen.search import ALIAS_MARK, body_text, folded_words, search_copy, search_records, with_folded_words
 
 POST = "tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html"
 
@@ -27,14 +31,38 @@ def test_only_the_searchable_element_gives_words_not_the_menu_or_footer():
         "<p>Đồng chí</p></article><footer>Đảng</footer></body></html>"
     )
     assert body_text(html).split() == ["Thi", "đua", "Đồng", "chí"]
-    indexed = with_folded_words(html)
+    indexed = search_copy(html)
     assert f"<article data-pagefind-body><p>dua dong {ALIAS_MARK}</p><h1>Thi đua</h1>" in indexed
+    assert "Đơn vị" not in indexed and "Đảng" not in indexed
+
+
+def test_pagefind_reads_the_pages_language_title_and_searchable_element_only():
+    html = (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Hội nghị | Khối</title>'
+        '<link rel="stylesheet" href="/css/site.css"></head><body><nav><a href="/">Trang chủ</a></nav>'
+        "<main><article data-pagefind-body><h1>Hội nghị</h1><p>Nội dung</p></article></main>"
+        '<footer>Liên hệ</footer><script src="/js/menu.js"></script></body></html>'
+    )
+    assert search_copy(html) == (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Hội nghị | Khối</title></head>'
+        "<body><article data-pagefind-body><h1>Hội nghị</h1><p>Nội dung</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "outside",
+    ["<h1>Tiêu đề</h1>", '<img src="/anh.jpg" alt="">', '<span data-pagefind-meta="author">Ban biên tập</span>'],
+)
+def test_a_page_with_something_for_the_index_outside_its_searchable_element_is_given_whole(outside):
+    # Pagefind takes its default title and image, and meta, filter and sort attributes, from anywhere.
+    html = f'<html lang="vi"><body><header>{outside}</header><article data-pagefind-body>Đoàn</article></body></html>'
+    assert search_copy(html) == html.replace("data-pagefind-body>", f"data-pagefind-body><p>doan {ALIAS_MARK}</p>")
 
 
 def test_words_are_split_at_punctuation_and_tags_as_well_as_spaces():
     assert folded_words("Hội-đồng (Đoàn) x.đ đ_đ") == ["dong", "doan", "d", "d_d"]
-    assert with_folded_words("<div data-pagefind-body>Hội đ<b>ồng</b> &#273;&#7891;ng</div>").startswith(
-        f"<div data-pagefind-body><p>d dong {ALIAS_MARK}</p>"
+    assert f"<div data-pagefind-body><p>d dong {ALIAS_MARK}</p>" in search_copy(
+        "<div data-pagefind-body>Hội đ<b>ồng</b> &#273;&#7891;ng</div>"
     )
 
 
@@ -45,7 +73,7 @@ def test_the_marker_named_earlier_in_a_text_does_not_mislead():
         "</body></html>"
     )
     assert body_text(html) == "Đào Đinh"
-    assert f"<div class=a data-pagefind-body><p>dao dinh {ALIAS_MARK}</p><div>Đào" in with_folded_words(html)
+    assert f"<div class=a data-pagefind-body><p>dao dinh {ALIAS_MARK}</p><div>Đào" in search_copy(html)
 
 
 def test_a_page_without_the_marker_is_not_searchable():
@@ -116,6 +144,55 @@ def test_the_index_is_made_again_only_when_a_searchable_page_changed(site_root):
     post.write_text(post.read_text(encoding="utf-8") + "\nMột đoạn mới cần tìm.\n", encoding="utf-8")
     build_site(site_root)
     assert index.stat().st_mtime_ns != first
+
+
+def edit(root, name, old, new):
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_layout_change_around_the_searchable_element_leaves_the_index_but_one_inside_remakes_it(site_root):
+    build_site(site_root)
+    index = site_root / "public/pagefind/pagefind-entry.json"
+    first = index.stat().st_mtime_ns
+    edit(site_root, "layouts/base.html", "</body>", "<!-- bố cục đã sửa -->\n</body>")
+    build_site(site_root)
+    assert "<!-- bố cục đã sửa -->" in read(site_root, POST)
+    assert index.stat().st_mtime_ns == first
+    edit(site_root, "layouts/post.html", '<div class="body">', '<div class="body"><p>Tin của Khối</p>')
+    build_site(site_root)
+    assert "Tin của Khối" in read(site_root, POST)
+    assert index.stat().st_mtime_ns != first
+
+
+def test_the_index_of_the_cut_down_copies_equals_pagefinds_index_of_the_whole_pages(site_root, tmp_path, request):
+    from sitegen.search import _fast_temp_dir, _pagefind_program, is_searchable
+
+    build_site(site_root)
+    public = site_root / "public"
+    pages = {p.relative_to(public).as_posix(): p.read_bytes() for p in public.rglob("*.html")}
+    searchable = sorted(name for name, data in pages.items() if is_searchable(name, data))
+    assert len(searchable) >= 6
+    # Pagefind numbers pages in the order its folder lists them: staged where and as the build stages them.
+    whole = Path(tempfile.mkdtemp(dir=_fast_temp_dir(len(searchable))))
+    request.addfinalizer(lambda: shutil.rmtree(whole))
+    for name in searchable:
+        html = pages[name].decode("utf-8")
+        assert "<nav" in html and "<nav" not in search_copy(html)  # the real layouts are cut down
+        (whole / name).parent.mkdir(parents=True, exist_ok=True)
+        (whole / name).write_text(with_folded_words(html), encoding="utf-8")
+    command = [str(_pagefind_program()), "--site", str(whole), "--output-path", str(tmp_path / "bundle"), "--quiet"]
+    subprocess.run(command, check=True, capture_output=True)
+
+    def index_files(folder):  # fragments and index chunks are named by a digest of their bytes
+        kept = (p for p in folder.rglob("*") if p.parent.name in ("fragment", "index") or p.suffix == ".pf_meta")
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in kept}
+
+    made = index_files(public / "pagefind")
+    assert len([name for name in made if name.startswith("fragment/")]) == len(searchable)
+    assert made == index_files(tmp_path / "bundle")
 
 
 def test_the_search_page_exists_in_both_languages_and_works_without_javascript(site_root):
