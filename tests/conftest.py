@@ -72,6 +72,14 @@ def read(root: Path, path: str) -> str:
     return (root / "public" / path).read_text(encoding="utf-8")
 
 
+def edit(root: Path, path: str, old: str, new: str) -> None:
+    """Replace a piece of text in a file of the site, every time it occurs; it must be there."""
+    target = root / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"  # an edit that changes nothing would pass its test for nothing
+    target.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def write(root: Path, path: str, text: str, encoding: str = "utf-8", newline: str = "\n") -> Path:
     """Write a content file as an editor might save it."""
     target = root / path

@@ -6,7 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from conftest import NOW, build_site, count_conversions, set_config, write
+from conftest import NOW, build_site, count_conversions, edit, set_config, write
 from test_site import tree_bytes
 
 from sitegen.buildstate import CACHE
@@ -39,13 +39,6 @@ def _smaller_photo(path):
 
 def stamps(folder):
     return {p.relative_to(folder): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
-
-
-def edit(root, name, old, new):
-    path = root / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_a_rebuild_with_nothing_changed_writes_nothing(site_root):

@@ -5,7 +5,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import NOW, build_site, write
+from conftest import NOW, build_site, edit, write
 from PIL import Image
 
 from sitegen.check import check_site, format_report
@@ -20,13 +20,6 @@ def check(root, *args):
 
 def findings(root):
     return [(f.severity, f.problem.file, f.problem.message) for f in check_site(root, NOW)]
-
-
-def edit(root, path, old, new):
-    target = root / path
-    text = target.read_text(encoding="utf-8")
-    assert old in text
-    target.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_the_fixture_site_passes_the_strict_check(site_root, capsys):

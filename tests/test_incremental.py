@@ -3,7 +3,7 @@
 import os
 import time
 
-from conftest import NOW
+from conftest import NOW, edit
 
 from sitegen.model import BuildOptions
 from sitegen.pipeline import Caches, render_site
@@ -17,13 +17,6 @@ def render(root, caches):
     rendered = render_site(root, BuildOptions(now=NOW), caches=caches)
     caches = Caches(caches.sources, caches.bodies, rendered.prints)  # as if the output were written
     return rendered, caches
-
-
-def edit(root, name, old, new):
-    path = root / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text  # an edit that changes nothing would make its test pass for nothing
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_an_edit_to_one_post_renders_that_post_again_but_not_unrelated_pages(site_root):

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import build_site, read, set_config
+from conftest import build_site, edit, read, set_config
 
 from sitegen.errors import BuildError
 from sitegen.search import ALIAS_MARK, body_text, folded_words, search_copy, search_records, with_folded_words
@@ -144,13 +144,6 @@ def test_the_index_is_made_again_only_when_a_searchable_page_changed(site_root):
     post.write_text(post.read_text(encoding="utf-8") + "\nMột đoạn mới cần tìm.\n", encoding="utf-8")
     build_site(site_root)
     assert index.stat().st_mtime_ns != first
-
-
-def edit(root, name, old, new):
-    path = root / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_a_layout_change_around_the_searchable_element_leaves_the_index_but_one_inside_remakes_it(site_root):
