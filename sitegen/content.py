@@ -346,9 +346,9 @@ def reread(
     versions: list[str] = []
     for path in paths:
         kind = KINDS[path.parent.name]
-        stat = path.stat()
+        stamp = _stamp(str(path))  # before reading: a save during the read is noticed by the next build
         digest, read = _read_if_changed(config, [(path, kind, None)])[0]  # read once, for both
-        cache[str(path)] = KeptFile((stat.st_mtime_ns, stat.st_size), read, digest)
+        cache[str(path)] = KeptFile(stamp, read, digest)
         source, found = read
         errors += found
         if source is not None:

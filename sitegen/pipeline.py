@@ -235,7 +235,8 @@ def _in_place(
     progress: Progress | None,
 ) -> tuple[SiteFiles, dict[str, str], OutputState]:
     """A later build: the pages whose fingerprint changed are rendered, the search bundles holding a
-    changed page made again beside the output, and then the output is updated in place."""
+    page whose copy for Pagefind changed made again beside the output, and then the output is updated
+    in place."""
     prints = {path: p for path, p in state.prints.items() if output_file(path) not in changed}
     caches = replace(caches, prints=prints)
     searchable: dict[str, str] = {}
@@ -262,7 +263,8 @@ def _in_place(
 
 
 def _bundles_to_redo(before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int) -> set[int]:
-    """The search index bundles holding a page that changed, came or went (every bundle if their number changed)."""
+    """The search index bundles holding a page whose copy for Pagefind (search_digest) changed, came or
+    went; every bundle if their number changed."""
     count = bundle_count(len(after), size)
     if count != bundle_count(len(before), size) or any(name.startswith(f"{INDEX_FOLDER}/") for name in changed):
         return set(range(count))

@@ -75,8 +75,14 @@ def search_record(name: str, data: bytes) -> SearchRecord | None:
 def search_digest(name: str, data: bytes) -> str | None:
     """A digest of the copy of an output file that Pagefind reads (None when it is not searchable):
     two builds whose copies have the same digests make the same search index."""
+    staged = _staged(name, data)
+    return None if staged is None else _digest(staged)
+
+
+def _staged(name: str, data: bytes) -> bytes | None:
+    # The bytes Pagefind is given for an output file: what _stage writes and search_digest digests.
     record = search_record(name, data)
-    return None if record is None else _digest(record.html.encode("utf-8"))
+    return None if record is None else record.html.encode("utf-8")
 
 
 def _digest(staged: bytes) -> str:
@@ -305,11 +311,10 @@ def _stage(staging: Path, files: Mapping[str, bytes], names: list[str]) -> dict[
     # Each page as Pagefind should read it (search_copy), under its own name; the digests of the copies.
     digests = {}
     for name in names:
-        record = search_record(name, files[name])
-        if record is not None:
+        staged = _staged(name, files[name])
+        if staged is not None:
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            staged = record.html.encode("utf-8")
             path.write_bytes(staged)
             digests[name] = _digest(staged)
     return digests
