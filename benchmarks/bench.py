@@ -53,8 +53,8 @@ import hugo_site  # noqa: E402
 
 STEPS = ("cold", "rebuild", "edit", "serve", "deploy", "check", "hugo")
 COLD_WITH_SEARCH = "cold build + Pagefind"  # Hugo's cold build, then Pagefind's index of its posts
-IN_BROWSER = "serve edit: in browser"
-TRASH = "trash"  # workdir/trash: what the steps replaced, removed when the run ends  # its CPU time and pages are not measured: shown as "-"
+IN_BROWSER = "serve edit: in browser"  # its CPU time and pages are not measured: shown as "-"
+TRASH = "trash"  # workdir/trash: what the steps replaced, removed when the run ends
 LAYOUT_COMMENT = "<!-- bố cục đã sửa -->\n"
 EDIT_SENTENCE = "\nCâu này được thêm vào để đo thời gian dựng lại sau khi sửa một bài.\n"
 # Paths a snapshot (--ref) takes from git: the generator and what the corpus copies from the project.
