@@ -66,10 +66,10 @@ def is_searchable(name: str, data: bytes) -> bool:
 
 
 def search_record(name: str, data: bytes) -> SearchRecord | None:
-    """One output file as Pagefind should read it, or None when it is not a searchable page."""
-    if not is_searchable(name, data):
-        return None
-    return SearchRecord("/" + name.removesuffix("index.html"), search_copy(data.decode("utf-8")))
+    """One output file as Pagefind reads it (the bytes the build stages), or None when it is not a
+    searchable page."""
+    staged = _staged(name, data)
+    return None if staged is None else SearchRecord("/" + name.removesuffix("index.html"), staged.decode("utf-8"))
 
 
 def search_digest(name: str, data: bytes) -> str | None:
@@ -81,8 +81,7 @@ def search_digest(name: str, data: bytes) -> str | None:
 
 def _staged(name: str, data: bytes) -> bytes | None:
     # The bytes Pagefind is given for an output file: what _stage writes and search_digest digests.
-    record = search_record(name, data)
-    return None if record is None else record.html.encode("utf-8")
+    return search_copy(data.decode("utf-8")).encode("utf-8") if is_searchable(name, data) else None
 
 
 def _digest(staged: bytes) -> str:
