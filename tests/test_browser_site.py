@@ -22,7 +22,7 @@ from browser_support import (
     require_axe,
     serve,
 )
-from conftest import FIXTURE, build_site, set_config, write
+from conftest import FIXTURE, build_site, edit, set_config, write
 
 MOUNT = "/khoi-thi-dua/"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -268,4 +268,25 @@ def test_a_search_over_an_index_made_of_several_bundles_finds_the_pages_of_every
             titles = [h.inner_text() for h in page.query_selector_all("#search-results h2")]
             assert title in titles, f"{name} (bundle {bundle_of(name, count)}) is found by its title"
         assert watch.problems() == []
+        page.close()
+
+
+def test_a_search_page_left_open_while_a_new_build_is_published_loads_the_new_index(tmp_path, browser):
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    for name in ("layouts", "static"):
+        shutil.copytree(PROJECT / name, root / name)
+    shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
+    set_config(root, base_url="https://example.org/")
+    build_site(root, now=NOW)
+    with serve(root / "public") as base:
+        page, _ = open_page(browser, base, "tim-kiem/?q=thi+dua+nam+2021")
+        page.wait_for_selector("#search-results li", timeout=10_000)  # the index is loaded
+        assert "Bài chỉ có tiếng Việt" not in page.inner_text("#search-results")
+        edit(root, "content/news/chi-tieng-viet.vi.md", "Nội dung chưa được dịch.", "Nội dung đã sửa lại.")
+        build_site(root, now=NOW)  # in place: the page's text for search, as the loaded index knew it, is gone
+        page.fill("#search-q", "noi dung")
+        page.press("#search-q", "Enter")
+        found = page.wait_for_selector("#search-results li:has-text('Bài chỉ có tiếng Việt')", timeout=10_000)
+        assert "đã sửa lại" in found.inner_text()
         page.close()

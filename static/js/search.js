@@ -38,15 +38,18 @@
       });
   }
 
-  function load() {
-    if (!loading) {
-      loading = import(form.dataset.bundle + "pagefind.js").then(function (pagefind) {
-        return pagefind
-          .options({ baseUrl: form.dataset.base })
-          .then(function () { return pagefind.init(); })
-          .then(function () { return merge(pagefind); })
-          .then(function () { return pagefind; });
-      });
+  function load(afresh) {
+    if (!loading || afresh) {
+      var before = loading ? loading.then(function (pagefind) { return pagefind.destroy(); }) : Promise.resolve();
+      loading = before.catch(function () {})
+        .then(function () { return import(form.dataset.bundle + "pagefind.js"); })
+        .then(function (pagefind) {
+          return pagefind
+            .options({ baseUrl: form.dataset.base })
+            .then(function () { return pagefind.init(); })
+            .then(function () { return merge(pagefind); })
+            .then(function () { return pagefind; });
+        });
     }
     return loading;
   }
@@ -121,13 +124,24 @@
       return;
     }
     status.textContent = form.dataset.loading;
-    load()
+    find(query, false)
+      .then(function (results) { if (id === latest) render(results, query); })
+      .catch(function () { if (id === latest) status.textContent = form.dataset.failed; });
+  }
+
+  function find(query, again) {
+    var loaded = load(false);
+    return loaded
       .then(function (pagefind) { return pagefind.search(query); })
       .then(function (found) {
         return Promise.all(found.results.slice(0, 20).map(function (result) { return result.data(); }));
       })
-      .then(function (results) { if (id === latest) render(results, query); })
-      .catch(function () { if (id === latest) status.textContent = form.dataset.failed; });
+      .catch(function (error) {
+        if (again) throw error;
+        // A new build replaced the index this page loaded (its files have new names): load it afresh,
+        // once for all the searches that failed on it, and search again.
+        return (loading === loaded ? load(true) : loading).then(function () { return find(query, true); });
+      });
   }
 
   form.addEventListener("submit", function (event) {
@@ -139,7 +153,7 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(function () { search(input.value); }, 250);
   });
-  input.addEventListener("focus", load, { once: true });
+  input.addEventListener("focus", function () { load(false); }, { once: true });
   var initial = new URL(window.location.href).searchParams.get("q");
   if (initial) {
     input.value = initial;
