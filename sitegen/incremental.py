@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from sitegen.model import BuildOptions
 from sitegen.output import file_digest
 from sitegen.parallel import default_jobs
 from sitegen.pipeline import Caches, SiteFiles, render_site
+from sitegen.previewsearch import PreviewSearch
 from sitegen.quickedit import render_edited
 from sitegen.templates import compile_templates
 from sitegen.urls import output_file
@@ -48,6 +50,7 @@ class Preview:
         self._written: dict[str, object] = {}
         self._last: SiteFiles | None = None  # the last build that succeeded, for answering an edit first
         self._lasting: frozenset[str] = frozenset()  # files named by their bytes (site.1a2b3c4d5e.css)
+        self.search = PreviewSearch(root, self.output)  # told of every page written or removed
         if self.output.exists():
             shutil.rmtree(self.output)  # a previous session's files; this folder is ours alone
 
@@ -94,6 +97,16 @@ class Preview:
         self._forget(changed)
         return Outcome((), tuple(sorted(changed)), time.perf_counter() - started)
 
+    def index_search(self, lock: threading.Lock) -> int:
+        """Bring the preview's search index up to date with its pages, without holding `lock` (the one
+        rebuilds and edits hold) while Pagefind works; how many bundles were made. Nothing while the last
+        build failed. Raises BuildError when Pagefind fails."""
+        with lock:
+            if self.errors or self._last is None:
+                return 0
+            bundle_pages = self._last.config.search_bundle_pages
+        return self.search.update(bundle_pages, lock)
+
     def _forget(self, names: list[str]) -> None:
         # Pages written outside a full rebuild that succeeded: the next one renders them again, even
         # if their inputs went back to what the last full rebuild saw.
@@ -111,6 +124,7 @@ class Preview:
             return False
         self._write(name, data)
         self._written[name] = digest
+        self.search.wrote(name, data)
         return True
 
     def _write(self, name: str, data: bytes) -> None:
@@ -137,6 +151,7 @@ class Preview:
                 changed.append(name)
         for name in self._written.keys() - wanted.keys():
             self._inside(name).unlink(missing_ok=True)
+            self.search.removed(name)
             changed.append(name)
         self._written = wanted
         return tuple(sorted(changed))

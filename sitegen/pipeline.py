@@ -254,7 +254,7 @@ def _in_place(
         searchable.update((name, state.searchable[name]) for name in rendered.kept if name in state.searchable)
         if progress is not None:
             progress.stage("Writing files and the search index")
-        redo = _bundles_to_redo(state.searchable, searchable, changed, config.search_bundle_pages)
+        redo = bundles_to_redo(state.searchable, searchable, changed, config.search_bundle_pages)
         discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
         target, size = config.output_dir, config.search_bundle_pages
         copied = copy_digests(root, rendered.copies, caches.inputs)
@@ -262,7 +262,7 @@ def _in_place(
     return rendered, searchable, written
 
 
-def _bundles_to_redo(before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int) -> set[int]:
+def bundles_to_redo(before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int) -> set[int]:
     """The search index bundles holding a page whose copy for Pagefind (search_digest) changed, came or
     went; every bundle if their number changed."""
     count = bundle_count(len(after), size)

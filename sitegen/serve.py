@@ -6,6 +6,7 @@ import html
 import mimetypes
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote
@@ -14,7 +15,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 
-from sitegen.errors import SiteError, format_errors
+from sitegen.errors import BuildError, SiteError, format_errors
 from sitegen.incremental import Outcome, Preview
 from sitegen.watch import EventWatcher
 
@@ -41,6 +42,7 @@ def serve(root: Path, host: str, port: int) -> int:
     # answered as soon as the preview is served, not left until the next save.
     watcher.start(LiveReloadHandler.poll_tasks)
     _report(preview.rebuild())
+    rebuilds.index_search()  # in the background: the preview is served meanwhile
     print(f"Preview on {address} (drafts and future posts included, marked as such). Stop with Ctrl+C.", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"Warning: listening on {host}: other computers on the network can open the preview.", flush=True)
@@ -49,17 +51,19 @@ def serve(root: Path, host: str, port: int) -> int:
 
 
 class Rebuilds:
-    """Rebuilds one at a time: an edit's own page at once, the full rebuild in a background thread.
+    """Rebuilds one at a time: an edit's own page at once, the full rebuild in a background thread, then
+    the search index's bundles that hold a changed page.
 
-    When the full rebuild changes files, open browsers reload again. An edit arriving during a full
-    rebuild asks for another one; the page the editor is looking at never waits for the whole site.
+    When the full rebuild or the index changes files, open browsers reload again. An edit arriving during
+    a full rebuild asks for another one; the page the editor is looking at never waits for the whole site.
     """
 
     def __init__(self, preview: Preview, reload: Callable[[], None]):
         self.preview = preview
         self.reload = reload
         self.lock = threading.Lock()
-        self.wanted = threading.Event()
+        self.wanted = threading.Event()  # a full rebuild
+        self.wake = threading.Event()  # work for the thread: a full rebuild, the search index or both
         threading.Thread(target=self._run, name="full-rebuild", daemon=True).start()
 
     def answer_edit(self, paths: list[str] | None = None) -> None:
@@ -75,16 +79,45 @@ class Rebuilds:
                 if first.changed:
                     self.reload()
         self.wanted.set()
+        self.wake.set()
+
+    def index_search(self) -> None:
+        """Ask for the preview's search index to be brought up to date (the first build's, at start)."""
+        self.wake.set()
 
     def _run(self) -> None:
         while True:
-            self.wanted.wait()
-            self.wanted.clear()
-            with self.lock:
-                outcome = self.preview.rebuild()
-            _report(outcome)
-            if outcome.errors or outcome.changed:
-                self.reload()
+            self.wake.wait()
+            self.wake.clear()
+            changed = False
+            if self.wanted.is_set():
+                self.wanted.clear()
+                with self.lock:
+                    outcome = self.preview.rebuild()
+                _report(outcome)
+                changed = bool(outcome.errors or outcome.changed)
+            if not self.wanted.is_set():  # pages first: an edit saved meanwhile is rebuilt before the index
+                changed = self._index_search() or changed
+            if changed:
+                self.reload()  # once the search index agrees with the pages, so a search page reloads onto it
+
+    def _index_search(self) -> bool:
+        # Whether the index changed.
+        started = time.perf_counter()
+        try:
+            made = self.preview.index_search(self.lock)
+        except BuildError as exc:
+            print(format_errors(exc.errors), file=sys.stderr)
+            print(
+                "The preview's pages are up to date; its search page cannot answer until this is fixed.",
+                file=sys.stderr,
+            )
+            sys.stderr.flush()
+            return False
+        if made:
+            bundles = f"{made} bundle{'s' if made != 1 else ''}"
+            print(f"Search index updated in {time.perf_counter() - started:.2f} s: {bundles} made", flush=True)
+        return made > 0
 
 
 def _report(outcome: Outcome, what: str = "Rebuilt") -> None:

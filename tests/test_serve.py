@@ -1,19 +1,23 @@
 """`serve`: a live preview in its own folder, rebuilt on every change, showing build errors until they are fixed."""
 
 import contextlib
+import gzip
+import json
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 
 import pytest
-from conftest import PROJECT, count_conversions, write
+from conftest import PROJECT, count_conversions, set_config, write
 
 from sitegen import incremental
+from sitegen.errors import BuildError
 from sitegen.incremental import Preview
 from sitegen.serve import error_page
 
@@ -183,6 +187,57 @@ def test_a_deleted_post_disappears_from_the_preview(site_root):
     assert outcome.errors == ()
     assert "tin-tuc/bai-chi-co-tieng-viet/index.html" in outcome.changed
     assert not (site_root / ".cache/preview/tin-tuc/bai-chi-co-tieng-viet/index.html").exists()
+
+
+def search_fragments(root):
+    """Each page the preview's search index holds: its address -> the text Pagefind keeps for it."""
+    fragments = {}
+    for path in (root / ".cache/preview/pagefind").rglob("fragment/*.pf_fragment"):
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        fragments[data["url"]] = data["content"]
+    return fragments
+
+
+def test_the_preview_makes_its_own_search_index_and_keeps_it_up_with_each_rebuild(site_root):
+    preview, lock = Preview(site_root, URL), threading.Lock()
+    preview.rebuild()
+    assert preview.index_search(lock) == 1
+    assert "/tin-tuc/ban-nhap-chua-dang/" in search_fragments(site_root), "drafts are searchable in the preview"
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn khinhkhícầu")
+    preview.rebuild()
+    assert preview.index_search(lock) == 1
+    assert "khinhkhícầu" in search_fragments(site_root)["/tin-tuc/hoi-nghi-thi-dua-nam-2021/"]
+    assert "/tin-tuc/bai-hen-gio-dang/" in search_fragments(site_root), "scheduled posts too"
+    (site_root / "content/news/tuong-lai.vi.md").unlink()
+    preview.rebuild()
+    assert preview.index_search(lock) == 1
+    assert "/tin-tuc/bai-hen-gio-dang/" not in search_fragments(site_root)
+    assert preview.index_search(lock) == 0, "nothing changed since"
+    assert not (site_root / ".cache/preview-search").exists()
+
+
+def test_a_rebuild_that_changes_no_searchable_page_leaves_the_preview_index_as_it_is(site_root):
+    preview, lock = Preview(site_root, URL), threading.Lock()
+    preview.rebuild()
+    preview.index_search(lock)
+    entry = site_root / ".cache/preview/pagefind/pagefind-entry.json"
+    made = entry.stat().st_ino
+    set_config(site_root, base_url="https://example.org/", menu=["news", "archive"])  # the menu only
+    assert preview.rebuild().changed
+    assert preview.index_search(lock) == 0
+    assert entry.stat().st_ino == made
+
+
+def test_a_failed_preview_index_keeps_the_pages_and_the_next_update_makes_it_whole(site_root, monkeypatch):
+    preview, lock = Preview(site_root, URL), threading.Lock()
+    preview.rebuild()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site_root / "no-such-pagefind"))
+    with pytest.raises(BuildError, match="Pagefind program was not found"):
+        preview.index_search(lock)
+    assert (site_root / ".cache/preview/tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html").is_file()
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    assert preview.index_search(lock) == 1
+    assert "/tin-tuc/hoi-nghi-thi-dua-nam-2021/" in search_fragments(site_root)
 
 
 def test_unchanged_posts_are_not_converted_again(site_root, monkeypatch):
@@ -368,11 +423,40 @@ def test_a_saved_page_shows_in_the_open_browser_by_itself_even_saved_again_at_on
     assert "Start watching changes" in log and "Start detecting changes" not in log
 
 
+@pytest.fixture
+def slow_pagefind(tmp_path, monkeypatch):
+    """Pagefind made to take two seconds more, for serve started after this fixture: long enough for a
+    page reloaded before the index is in place to load the old one."""
+    from pagefind.service import get_executable
+
+    wrapper = tmp_path / "slow-pagefind"
+    wrapper.write_text(f'#!/bin/sh\nsleep 2\nexec "{get_executable()}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(wrapper))
+
+
+def test_the_previews_search_page_finds_a_word_once_a_post_with_it_is_saved(slow_pagefind, server, site_root):
+    from browser_support import chromium
+
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(server + "tim-kiem/?q=khinhkhicau")
+        # Reloaded once the first index is made (opened before, it has none to load).
+        status = "document.getElementById('search-status').textContent"
+        page.wait_for_function(f"{status}.startsWith('Không tìm thấy')", timeout=WAIT * 1000)
+        page.wait_for_timeout(500)  # its livereload socket open
+        edit_post(site_root, "Đoạn mở đầu", "Đoạn khinhkhícầu")
+        # Reloaded once the index holds the edit, it searches again for the query in its address.
+        page.wait_for_function(f"{status}.startsWith('1 ')", timeout=WAIT * 1000)
+        assert "Hội nghị thi đua năm 2021" in page.inner_text("#search-results li")
+
+
 SAVE_DURING_THE_FIRST_BUILD = """
 import sys
 from pathlib import Path
 
 from sitegen import incremental
+from sitegen.errors import BuildError
 from sitegen.serve import serve
 
 root, port = Path(sys.argv[1]), int(sys.argv[2])

@@ -1,0 +1,81 @@
+"""The preview's search index: made after the preview's first build, then kept up with its pages.
+
+The published site's index is made by the build (pipeline.py); the preview makes its own in the
+background, so that the search page works while the editors write. After an edit, only the bundles
+holding a page whose copy for Pagefind changed are made again, as in a later build.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+from sitegen.output import Published
+from sitegen.pipeline import bundles_to_redo
+from sitegen.search import INDEX_FOLDER, bundle_count, is_searchable, make_search_index, search_digest
+
+# Where the next index is made before it replaces the preview's (ours alone, like the preview folder).
+WORK = Path(".cache") / "preview-search"
+
+
+class PreviewSearch:
+    """The preview folder's search index and the pages written since it was made.
+
+    The preview tells it of every page it writes or removes (`wrote`, `removed`, under the preview's
+    lock); `update` makes the index again from what changed."""
+
+    def __init__(self, root: Path, folder: Path):
+        self.work = root / WORK
+        self.folder = folder
+        self.searchable: set[str] = set()  # the preview's searchable pages
+        self.changed: set[str] = set()  # pages written or removed since the index was last made
+        self.digests: dict[str, str] | None = None  # search_digest of each page indexed; None: no index yet
+
+    def wrote(self, name: str, data: bytes) -> None:
+        self.changed.add(name)
+        if is_searchable(name, data):
+            self.searchable.add(name)
+        else:
+            self.searchable.discard(name)
+
+    def removed(self, name: str) -> None:
+        self.changed.add(name)
+        self.searchable.discard(name)
+
+    def update(self, bundle_pages: int, lock: threading.Lock) -> int:
+        """Make the bundles that changed since the last update again (all of them the first time) and put
+        the new index in place; how many bundles were made.
+
+        What is written meanwhile is taken up by the next update. Raises BuildError when Pagefind fails;
+        the next update then makes the whole index again."""
+        with lock:  # what the preview wrote until now; the pages themselves are read after, without the lock
+            changed, self.changed = self.changed, set()
+            names = sorted(self.searchable)
+        current = self.folder / INDEX_FOLDER
+        if not changed and self.digests is not None:
+            return 0
+        pages = Published(self.folder, {}, names)
+        before, self.digests = self.digests, None
+        after: dict[str, str] = {}
+        redo, previous = None, None
+        if before is not None and current.is_dir():
+            after = {name: before[name] for name in names if name in before and name not in changed}
+            for name in changed.intersection(names):
+                after[name] = search_digest(name, pages[name])
+            redo, previous = bundles_to_redo(before, after, changed, bundle_pages), current
+            if not redo:
+                self.digests = after
+                return 0
+        if self.work.exists():
+            shutil.rmtree(self.work)  # an update stopped half-way (the preview was closed)
+        self.work.mkdir(parents=True)
+        try:
+            after.update(make_search_index(self.work, pages, names, bundle_pages, previous, redo))
+            if current.exists():
+                current.rename(self.work / "replaced")  # a search started just now is answered by the next
+            (self.work / INDEX_FOLDER).rename(current)
+        finally:
+            shutil.rmtree(self.work, ignore_errors=True)
+        self.digests = after
+        return bundle_count(len(names), bundle_pages) if redo is None else len(redo)
