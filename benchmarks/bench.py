@@ -9,7 +9,8 @@ so that peak memory is that one run's:
   3. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more; then cold
      again followed by Pagefind on its output, for a site with the same search as ours;
   4. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
-  5. the same edit through the serve/incremental API, when sitegen has one, and once more with
+  5. the same edit through the serve/incremental API, when sitegen has one (with the preview's search
+     index after the first build and after each edit, when it has that), and once more with
      `build.py serve` running and headless Chromium showing the post (until the text is on screen);
   6. the deploy workflow after an edit, as it runs with the last deploy's cache restored: a fresh
      checkout (every input file with a new time) and one post edited, then `check`, then `build`
@@ -344,6 +345,7 @@ class Bench:
             ("serve start (preview)", timings["start_seconds"], [timings["start_seconds"]]),
             ("serve edit: page ready", _median(edits), edits),
             ("serve edit: whole site", _median(timings.get("whole_seconds", edits)), timings.get("whole_seconds", [])),
+            *self._preview_search_rows(timings),
         ):
             run = Run(posts, "sitegen", step, seconds=seconds, pages=timings["pages"], runs=runs, **common)
             self.log(f"  sitegen  {step:24} {run.seconds:8.2f} s {run.peak_mb:8.0f} MB")
@@ -356,6 +358,20 @@ class Bench:
             f"{timings['changed_files']}); CPU s and peak MB are that whole process's; "
             "the browser's reload is not included"
         )
+        if timings.get("search_start_seconds") is not None:
+            self.notes.append(
+                f"N={posts}: the preview's search index (serve makes it in the background): the whole index after "
+                f"the first build in {timings['search_start_seconds']:.2f} s, then after each edit's full rebuild in "
+                f"{', '.join(f'{s:.2f}' for s in timings['search_seconds'])} s"
+            )
+
+    @staticmethod
+    def _preview_search_rows(timings: dict) -> list[tuple[str, float, list[float]]]:
+        # The preview's search index, when the generator makes one (0371a21 and later).
+        if timings.get("search_start_seconds") is None:
+            return []
+        start, edits = timings["search_start_seconds"], timings["search_seconds"]
+        return [("serve start: search index", start, [start]), ("serve edit: search index", _median(edits), edits)]
 
     def _edits_script(self, posts: int, root: Path, name: str, stem: str, label: str, first_key: str):
         """Run benchmarks/<name> (a first serve session: nothing converted yet) for at least 3 edits of one

@@ -4,7 +4,8 @@
 
 Runs `python build.py serve` of the generator on the corpus, opens the post in Debian's headless
 Chromium (Playwright), and appends a sentence to content/news/STEM.vi.md several times, each after
-the last full rebuild has finished. Each time is from the file's save until the page in the browser
+the last full rebuild (and the preview's search index, when the generator makes one) has finished.
+The first edit waits for the preview's first search index too. Each time is from the file's save until the page in the browser
 shows the sentence: the watcher noticing the save, the page written, livereload's message, and the
 browser's own reload. Prints one JSON line with the times, or exits 2 when there is no browser here.
 
@@ -67,6 +68,9 @@ def main(argv: list[str]) -> int:
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
         _wait_for(lambda: "Preview on" in log.read_text(encoding="utf-8"), GIVE_UP, log)
+        # Where serve makes a search index in the background, after the first build and after each rebuild.
+        done = "Search index updated" if (generator / "sitegen" / "previewsearch.py").is_file() else "Rebuilt in"
+        _wait_for(lambda: done == "Rebuilt in" or done in log.read_text(encoding="utf-8"), GIVE_UP, log)
         shown, noticed = [], []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -76,7 +80,7 @@ def main(argv: list[str]) -> int:
             page.wait_for_function("window.LiveReload !== undefined")
             page.wait_for_timeout(1000)  # its socket open
             for number in range(edits):
-                rebuilt = log.read_text(encoding="utf-8").count("Rebuilt in")
+                rebuilt = log.read_text(encoding="utf-8").count(done)
                 sentence = f"Câu thêm lần {number + 1} khi xem trước, lúc {time.time():.3f}."
                 page.evaluate(
                     "s => { sessionStorage.setItem('sentence', s); sessionStorage.removeItem('shown'); }", sentence
@@ -92,8 +96,8 @@ def main(argv: list[str]) -> int:
                     raise SystemExit(
                         f"the page's clock disagrees with this one: shown {shown[-1]:.3f} s, noticed {noticed[-1]:.3f} s"
                     )
-                # The full rebuild after it (and its own reload, if it changed files) done before the next.
-                _wait_for(lambda count=rebuilt: log.read_text(encoding="utf-8").count("Rebuilt in") > count, 120, log)
+                # The full rebuild after it (its search index, its own reload) done before the next.
+                _wait_for(lambda count=rebuilt: log.read_text(encoding="utf-8").count(done) > count, 120, log)
                 page.wait_for_timeout(1000)
             browser.close()
     finally:

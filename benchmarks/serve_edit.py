@@ -5,8 +5,10 @@
 Does what `python build.py serve` does without the web server: the first preview build (serve's
 start), then, for each edit, a sentence appended to content/news/STEM.vi.md, the edited page
 written first (Preview.edited_first, when the generator has it: the browser reloads then), and the
-full rebuild that follows (lists, tags, feeds). Prints one JSON line: the start time, each edit's
-page-ready and whole-site times, and files changed per edit. The browser's reload is not measured
+full rebuild that follows (lists, tags, feeds), then the preview's search index (Preview.index_search,
+when the generator has it: serve makes it in the background, after the first build and after each
+full rebuild). Prints one JSON line: the start time, each edit's page-ready and whole-site times,
+the search index's times, and files changed per edit. The browser's reload is not measured
 here (benchmarks/serve_browser.py measures it, with the real server and Chromium).
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import inspect
 import json
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -34,8 +37,10 @@ def main(argv: list[str]) -> int:
     if first.errors:
         print("\n".join(str(e) for e in first.errors), file=sys.stderr)
         return 1
+    lock, indexes = threading.Lock(), hasattr(preview, "index_search")
+    search_start = _timed(lambda: preview.index_search(lock)) if indexes else None
     post = root / "content" / "news" / f"{stem}.vi.md"
-    seconds, wholes, changed = [], [], []
+    seconds, wholes, searches, changed = [], [], [], []
     for _ in range(edits):
         with post.open("a", encoding="utf-8", newline="\n") as file:
             file.write(EDIT_SENTENCE)
@@ -52,16 +57,26 @@ def main(argv: list[str]) -> int:
             return 1
         seconds.append(ready if first is not None else whole)
         wholes.append(whole)
+        if indexes:
+            searches.append(_timed(lambda: preview.index_search(lock)))
         changed.append(len(outcome.changed) + (len(first.changed) if first else 0))
     result = {
         "start_seconds": start_seconds,
         "edit_seconds": seconds,
         "whole_seconds": wholes,
+        "search_start_seconds": search_start,
+        "search_seconds": searches,
         "changed_files": changed,
         "pages": sum(1 for _ in preview.output.rglob("*.html")),
     }
     print(json.dumps(result))
     return 0
+
+
+def _timed(work) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

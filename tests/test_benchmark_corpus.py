@@ -225,3 +225,21 @@ def test_the_edit_in_a_browser_is_timed_until_the_new_text_is_on_screen(tmp_path
     assert (made.root / "content" / "news" / f"{made.stems[1]}.vi.md").read_text(encoding="utf-8").count(
         "Câu thêm lần"
     ) == 3
+
+
+def test_the_edit_in_serve_times_the_previews_search_index_after_the_first_build_and_each_edit(tmp_path: Path):
+    made = corpus.generate(tmp_path / "site", 5)
+    runs = bench.Bench(bench.PROJECT, tmp_path, None, lambda message: None, steps=("serve",))
+    runs.serve_edit(5, made.root, made.stems[1])
+    steps = {run.step: run for run in runs.runs}
+    assert list(steps) == [
+        "serve start (preview)",
+        "serve edit: page ready",
+        "serve edit: whole site",
+        "serve start: search index",
+        "serve edit: search index",
+    ]
+    assert len(steps["serve edit: search index"].runs) == 3
+    assert all(seconds > 0 for seconds in steps["serve edit: search index"].runs)
+    assert any("the preview's search index" in note for note in runs.notes), runs.notes
+    assert (made.root / ".cache" / "preview" / "pagefind" / "pagefind-entry.json").is_file()
