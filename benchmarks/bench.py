@@ -371,7 +371,7 @@ class Bench:
         if timings.get("search_start_seconds") is None:
             return []
         start, edits = timings["search_start_seconds"], timings["search_seconds"]
-        return [("serve start: search index", start, [start]), ("serve edit: search index", _median(edits), edits)]
+        return [("serve: full search index", start, [start]), ("serve edit: search index", _median(edits), edits)]
 
     def _edits_script(self, posts: int, root: Path, name: str, stem: str, label: str, first_key: str):
         """Run benchmarks/<name> (a first serve session: nothing converted yet) for at least 3 edits of one

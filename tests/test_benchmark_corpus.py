@@ -236,7 +236,7 @@ def test_the_edit_in_serve_times_the_previews_search_index_after_the_first_build
         "serve start (preview)",
         "serve edit: page ready",
         "serve edit: whole site",
-        "serve start: search index",
+        "serve: full search index",
         "serve edit: search index",
     ]
     assert len(steps["serve edit: search index"].runs) == 3
