@@ -114,6 +114,15 @@ class Rebuilds:
             )
             sys.stderr.flush()
             return False
+        except OSError as exc:  # a file held open by another program (Windows, an antivirus)
+            place = exc.filename or self.preview.output
+            print(
+                f"{place}: the preview's search index could not be updated ({exc.strerror or exc})."
+                " It is made again after the next save; the pages are up to date.",
+                file=sys.stderr,
+                flush=True,
+            )
+            return False
         if made:
             bundles = f"{made} bundle{'s' if made != 1 else ''}"
             print(f"Search index updated in {time.perf_counter() - started:.2f} s: {bundles} made", flush=True)

@@ -240,6 +240,39 @@ def test_a_failed_preview_index_keeps_the_pages_and_the_next_update_makes_it_who
     assert "/tin-tuc/hoi-nghi-thi-dua-nam-2021/" in search_fragments(site_root)
 
 
+def test_a_preview_index_that_cannot_be_written_is_reported_and_made_after_the_next_save(
+    site_root, monkeypatch, capsys
+):
+    from sitegen import previewsearch
+    from sitegen.serve import Rebuilds
+
+    real = previewsearch.make_search_index
+    failures = []
+
+    def held_open_once(*args, **kwargs):  # as on Windows when another program has a file of it open
+        if not failures:
+            failures.append(1)
+            raise PermissionError(13, "Permission denied", str(site_root / ".cache/preview-search"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(previewsearch, "make_search_index", held_open_once)
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    rebuilds = Rebuilds(preview, lambda: None)
+    rebuilds.index_search()
+    deadline = time.monotonic() + WAIT
+    while "could not be updated" not in capsys.readouterr().err:
+        assert time.monotonic() < deadline, "the failure is reported"
+        time.sleep(0.05)
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn khinhkhícầu")
+    rebuilds.answer_edit([str(site_root / POST)])
+    entry = site_root / ".cache/preview/pagefind/pagefind-entry.json"
+    while not entry.is_file():
+        assert time.monotonic() < deadline, "the rebuilds go on and the next one makes the index"
+        time.sleep(0.05)
+    assert "khinhkhícầu" in search_fragments(site_root)["/tin-tuc/hoi-nghi-thi-dua-nam-2021/"]
+
+
 def test_unchanged_posts_are_not_converted_again(site_root, monkeypatch):
     converted = count_conversions(monkeypatch, incremental)
     preview = Preview(site_root, URL)
