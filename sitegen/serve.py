@@ -92,8 +92,12 @@ class Rebuilds:
             changed = False
             if self.wanted.is_set():
                 self.wanted.clear()
-                with self.lock:
-                    outcome = self.preview.rebuild()
+                try:
+                    with self.lock:
+                        outcome = self.preview.rebuild()
+                except OSError as exc:
+                    _not_written(exc, self.preview.output, "the preview could not be updated")
+                    continue
                 _report(outcome)
                 changed = bool(outcome.errors or outcome.changed)
             if not self.wanted.is_set():  # pages first: an edit saved meanwhile is rebuilt before the index
@@ -114,19 +118,20 @@ class Rebuilds:
             )
             sys.stderr.flush()
             return False
-        except OSError as exc:  # a file held open by another program (Windows, an antivirus)
-            place = exc.filename or self.preview.output
-            print(
-                f"{place}: the preview's search index could not be updated ({exc.strerror or exc})."
-                " It is made again after the next save; the pages are up to date.",
-                file=sys.stderr,
-                flush=True,
-            )
+        except OSError as exc:
+            _not_written(exc, self.preview.output, "the preview's search index could not be updated")
             return False
         if made:
             bundles = f"{made} bundle{'s' if made != 1 else ''}"
             print(f"Search index updated in {time.perf_counter() - started:.2f} s: {bundles} made", flush=True)
         return made > 0
+
+
+def _not_written(error: OSError, folder: Path, what: str) -> None:
+    # A file held open by another program (on Windows, an antivirus or an editor): the next save tries again.
+    place = error.filename or folder
+    print(f"{place}: {what} ({error.strerror or error}). It is tried again after the next save.", file=sys.stderr)
+    sys.stderr.flush()
 
 
 def _report(outcome: Outcome, what: str = "Rebuilt") -> None:

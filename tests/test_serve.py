@@ -273,6 +273,39 @@ def test_a_preview_index_that_cannot_be_written_is_reported_and_made_after_the_n
     assert "khinhkhícầu" in search_fragments(site_root)["/tin-tuc/hoi-nghi-thi-dua-nam-2021/"]
 
 
+def test_a_preview_file_that_cannot_be_written_is_reported_and_the_next_save_rebuilds(site_root, monkeypatch, capsys):
+    from sitegen.serve import Rebuilds
+
+    real = Preview._write
+    failures = []
+
+    def held_open_once(preview, name, data):  # in the full rebuild only, as on Windows when a file is held open
+        if not failures and threading.current_thread().name == "full-rebuild":
+            failures.append(name)
+            raise PermissionError(13, "Permission denied", str(preview.output / name))
+        real(preview, name, data)
+
+    monkeypatch.setattr(Preview, "_write", held_open_once)
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    rebuilds = Rebuilds(preview, lambda: None)
+    deadline = time.monotonic() + WAIT
+    output = ""
+    for text in ("Đoạn một", "Đoạn hai"):
+        edit_post(site_root, "Đoạn mở đầu" if text == "Đoạn một" else "Đoạn một", text)
+        rebuilds.answer_edit([str(site_root / POST)])
+        while "Rebuilt in" not in output and "could not be updated" not in output:
+            assert time.monotonic() < deadline, output
+            time.sleep(0.05)
+            captured = capsys.readouterr()
+            output += captured.out + captured.err
+        if text == "Đoạn một":
+            assert failures and f"{failures[0]}: the preview could not be updated" in output
+            output = ""
+    assert "Rebuilt in" in output
+    assert "Đoạn hai" in (site_root / ".cache/preview/feed.xml").read_text(encoding="utf-8")
+
+
 def test_unchanged_posts_are_not_converted_again(site_root, monkeypatch):
     converted = count_conversions(monkeypatch, incremental)
     preview = Preview(site_root, URL)
