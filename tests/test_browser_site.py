@@ -233,21 +233,16 @@ def test_reading_needs_no_javascript(built, base, browser):
     context.close()
 
 
-def test_a_search_over_an_index_made_of_several_bundles_finds_the_pages_of_every_bundle(tmp_path, browser):
+def test_a_search_over_an_index_made_of_several_bundles_finds_the_pages_of_every_bundle(site_root, browser):
     import json
     import re
 
     from sitegen.search import bundle_count, bundle_of
     from sitegen.vietnamese import fold
 
-    root = tmp_path / "site"
-    shutil.copytree(FIXTURE, root)
-    for name in ("layouts", "static"):
-        shutil.copytree(PROJECT / name, root / name)
-    shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
-    set_config(root, base_url="https://example.org/", search_bundle_pages=2)
-    build_site(root, now=NOW)
-    built = root / "public"
+    set_config(site_root, search_bundle_pages=2)
+    build_site(site_root, now=NOW)
+    built = site_root / "public"
     searchable = sorted(
         p.relative_to(built).as_posix() for p in built.rglob("*.html") if "data-pagefind-body" in p.read_text("utf-8")
     )
@@ -271,13 +266,8 @@ def test_a_search_over_an_index_made_of_several_bundles_finds_the_pages_of_every
         page.close()
 
 
-def test_a_search_page_left_open_while_a_new_build_is_published_loads_the_new_index(tmp_path, browser):
-    root = tmp_path / "site"
-    shutil.copytree(FIXTURE, root)
-    for name in ("layouts", "static"):
-        shutil.copytree(PROJECT / name, root / name)
-    shutil.copy(PROJECT / "site.yaml", root / "site.yaml")
-    set_config(root, base_url="https://example.org/")
+def test_a_search_page_left_open_while_a_new_build_is_published_loads_the_new_index(site_root, browser):
+    root = site_root
     build_site(root, now=NOW)
     with serve(root / "public") as base:
         page, _ = open_page(browser, base, "tim-kiem/?q=thi+dua+nam+2021")
