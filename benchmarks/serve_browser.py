@@ -4,10 +4,10 @@
 
 Runs `python build.py serve` of the generator on the corpus, opens the post in Debian's headless
 Chromium (Playwright), and appends a sentence to content/news/STEM.vi.md several times, each after
-the last full rebuild (and the preview's search index, when the generator makes one) has finished.
-The first edit waits for the preview's first search index too. Each time is from the file's save until the page in the browser
-shows the sentence: the watcher noticing the save, the page written, livereload's message, and the
-browser's own reload. Prints one JSON line with the times, or exits 2 when there is no browser here.
+the last full rebuild (and the preview's search index, when the generator makes one: the first edit
+waits for the whole index) has finished. Each time is from the file's save until the page in the
+browser shows the sentence: the watcher noticing the save, the page written, livereload's message,
+and the browser's own reload. Prints one JSON line with the times, or exits 2 when there is no browser here.
 
 The page tells the time itself: a script looks for the sentence before each frame is painted and
 notes the clock (performance.timeOrigin + now(), the same system clock as time.time()). Playwright's
