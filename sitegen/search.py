@@ -206,7 +206,7 @@ def make_search_index(
     made = {number: output.parent / f".sitegen-bundle-{number}" for number in todo}  # renamed into place
     # In memory where the machine allows: Pagefind reads a folder far faster than it takes pages one by
     # one through its API, and the staged copies are never published.
-    staging = Path(tempfile.mkdtemp(prefix="sitegen-search-", dir=_fast_temp_dir(len(names))))
+    staging = _staging_folder(len(names))
     try:
         digests: dict[str, str] = {}
         failures = _run_pagefind(program, staging, files, groups, made, digests)
@@ -317,6 +317,33 @@ def _stage(staging: Path, files: Mapping[str, bytes], names: list[str]) -> dict[
             path.write_bytes(staged)
             digests[name] = _digest(staged)
     return digests
+
+
+STAGING_PREFIX = "sitegen-search-"  # then the building process's id
+
+
+def _staging_folder(pages: int) -> Path:
+    # A private folder for the staged copies, named with this process's id. In memory (/dev/shm), the
+    # folders left by builds that were killed before they could remove theirs (their process is gone)
+    # are removed first: they would hold memory until the machine restarts.
+    fast = _fast_temp_dir(pages)
+    if fast is not None:
+        for left in Path(fast).glob(f"{STAGING_PREFIX}*"):
+            owner = left.name.removeprefix(STAGING_PREFIX).split("-", 1)[0]
+            if owner.isdigit() and not _running(int(owner)):
+                shutil.rmtree(left, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=fast))
+
+
+def _running(pid: int) -> bool:
+    # Linux only (where /dev/shm is): on Windows, os.kill would end the process.
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def _fast_temp_dir(pages: int) -> str | None:

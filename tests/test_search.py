@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -12,7 +14,15 @@ import pytest
 from conftest import build_site, edit, read, set_config
 
 from sitegen.errors import BuildError
-from sitegen.search import ALIAS_MARK, body_text, folded_words, search_copy, search_records, with_folded_words
+from sitegen.search import (
+    ALIAS_MARK,
+    STAGING_PREFIX,
+    body_text,
+    folded_words,
+    search_copy,
+    search_records,
+    with_folded_words,
+)
 
 POST = "tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html"
 
@@ -254,3 +264,23 @@ def test_sorting_an_index_entry_never_writes_through_a_link_to_the_published_fil
     sorted_stamp = linked.stat().st_mtime_ns, linked.stat().st_ino
     _sort_entry(linked)  # already in order: left alone
     assert (linked.stat().st_mtime_ns, linked.stat().st_ino) == sorted_stamp
+
+
+def test_staged_copies_left_in_memory_by_a_killed_build_are_removed_by_the_next_build(site_root):
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        pytest.skip("no /dev/shm here: the build stages its copies in the temporary folder, which the system cleans")
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, check=True)
+    killed = shm / f"{STAGING_PREFIX}{int(finished.stdout)}-left"  # its process is gone
+    running = shm / f"{STAGING_PREFIX}{os.getpid()}-busy"  # a build still at work
+    for folder in (killed, running):
+        (folder / "tin-tuc").mkdir(parents=True)
+        (folder / "tin-tuc/index.html").write_text("<html></html>", encoding="utf-8")
+    try:
+        build_site(site_root)
+        assert not killed.exists()
+        assert (running / "tin-tuc/index.html").is_file()
+        assert not [p for p in shm.glob(f"{STAGING_PREFIX}{os.getpid()}-*") if p != running], "its own is removed"
+    finally:
+        shutil.rmtree(killed, ignore_errors=True)
+        shutil.rmtree(running, ignore_errors=True)
