@@ -14,21 +14,56 @@ from urllib.parse import quote
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
+from tornado.netutil import bind_sockets
 
 from sitegen.errors import BuildError, SiteError, format_errors
 from sitegen.incremental import Outcome, Preview
+from sitegen.sessionlock import hold
 from sitegen.watch import EventWatcher
 
 WATCHED = ("content", "layouts", "static", "site.yaml")
 ERROR_STATUS = "500 Build failed"
+PREVIEW_LOCK = Path(".cache") / "preview.lock"  # held while a preview of the folder runs
 # Pages and pictures are asked for again at every reload; fingerprinted CSS and JS are kept by the browser.
 FRESH, LASTING = "no-store", "max-age=31536000, immutable"
 
 
 def serve(root: Path, host: str, port: int) -> int:
-    """Build the preview, serve it on host:port, rebuild and reload on every change until Ctrl+C."""
+    """Build the preview, serve it on host:port, rebuild and reload on every change until Ctrl+C; 1 when
+    the port is taken or another preview of the folder runs, before anything is touched."""
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - only compared, never bound
     address = f"http://{shown_host}:{port}/"
+    lock = hold(root / PREVIEW_LOCK)
+    if lock is None:
+        print(
+            f"{root / PREVIEW_LOCK}: another preview of this folder is running. Use it (its address is in its"
+            " window), or stop it there with Ctrl+C before starting a new one.",
+            file=sys.stderr,
+        )
+        return 1
+    with lock:
+        if not _port_free(host, port):
+            print(
+                f"Port {port} is in use on {shown_host}: another preview or program listens on it. Stop it, or"
+                f" choose another port: python build.py serve --port {port + 1}",
+                file=sys.stderr,
+            )
+            return 1
+        return _serve(root, host, port, address)
+
+
+def _port_free(host: str, port: int) -> bool:
+    # Bound as the server binds it (tornado's own function), then let go.
+    try:
+        sockets = bind_sockets(port, address=host)
+    except OSError:
+        return False
+    for sock in sockets:
+        sock.close()
+    return True
+
+
+def _serve(root: Path, host: str, port: int, address: str) -> int:
     preview = Preview(root, address)
     watcher = EventWatcher()  # told of saves, not polling
     server = Server(app=preview_app(preview), watcher=watcher)

@@ -154,6 +154,31 @@ def test_preview_listens_on_this_computer_only(server):
             sock.connect((address, port))
 
 
+def test_a_second_preview_of_the_same_folder_is_refused_and_the_first_goes_on(server, site_root):
+    command = [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site_root), "--port", str(free_port())]
+    second = subprocess.run(command, capture_output=True, text=True, timeout=WAIT)
+    assert second.returncode == 1
+    assert "another preview of this folder is running" in second.stderr and "Ctrl+C" in second.stderr
+    assert "Traceback" not in second.stderr
+    status, text = fetch(server + PAGE)
+    assert status == 200 and "Đoạn mở đầu" in text
+    assert (site_root / ".cache/preview" / PAGE / "index.html").is_file()
+
+
+def test_a_preview_on_a_port_in_use_is_refused_before_its_folder_is_touched(site_root):
+    kept = write(site_root, ".cache/preview/kept.txt", "an earlier session's file")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site_root), "--port", str(port)]
+        refused = subprocess.run(command, capture_output=True, text=True, timeout=WAIT)
+    assert refused.returncode == 1
+    assert f"Port {port} is in use" in refused.stderr and f"--port {port + 1}" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert kept.is_file()
+
+
 def test_preview_builds_into_its_own_folder_not_the_public_output(site_root):
     preview = Preview(site_root, "http://127.0.0.1:8000/")
     assert preview.rebuild().errors == ()
