@@ -89,8 +89,9 @@ class Rebuilds:
     """Rebuilds one at a time: an edit's own page at once, the full rebuild in a background thread, then
     the search index's bundles that hold a changed page.
 
-    When the full rebuild or the index changes files, open browsers reload again. An edit arriving during
-    a full rebuild asks for another one; the page the editor is looking at never waits for the whole site.
+    When the full rebuild or the index changes files, open browsers reload again. An edit saved while a
+    full rebuild runs has its own page written as soon as that rebuild ends, before the next one: the
+    page the editor is looking at waits for one rebuild at most, never for two.
     """
 
     def __init__(self, preview: Preview, reload: Callable[[], None]):
@@ -99,22 +100,30 @@ class Rebuilds:
         self.lock = threading.Lock()
         self.wanted = threading.Event()  # a full rebuild
         self.wake = threading.Event()  # work for the thread: a full rebuild, the search index or both
+        self.late: list[list[str] | None] = []  # edits saved during a full rebuild, answered after it
         threading.Thread(target=self._run, name="full-rebuild", daemon=True).start()
 
     def answer_edit(self, paths: list[str] | None = None) -> None:
-        """Write the edited posts' pages now if no rebuild is running, reload the browsers if that wrote
-        any, and ask for a full rebuild. `paths`: the changed files, when the watcher knows them."""
+        """Write the edited posts' pages now if no rebuild is running (else once it ends), reload the
+        browsers if that wrote any, and ask for a full rebuild. `paths`: the changed files, when the
+        watcher knows them."""
         if self.lock.acquire(blocking=False):
             try:
-                first = self.preview.edited_first(paths)
+                self._first(paths)
             finally:
                 self.lock.release()
-            if first is not None:
-                _report(first, "Edited page ready")
-                if first.changed:
-                    self.reload()
+        else:
+            self.late.append(paths)
         self.wanted.set()
         self.wake.set()
+
+    def _first(self, paths: list[str] | None) -> None:
+        # Under the lock: the edited pages written first, and the browsers told.
+        first = self.preview.edited_first(paths)
+        if first is not None:
+            _report(first, "Edited page ready")
+            if first.changed:
+                self.reload()
 
     def index_search(self) -> None:
         """Ask for the preview's search index to be brought up to date (the first build's, at start)."""
@@ -129,6 +138,9 @@ class Rebuilds:
                 self.wanted.clear()
                 try:
                     with self.lock:
+                        late, self.late = self.late, []
+                        if late:  # saved during the last rebuild: their pages before this one
+                            self._first(None if None in late else [path for paths in late for path in paths or ()])
                         outcome = self.preview.rebuild()
                 except OSError as exc:
                     _not_written(exc, self.preview.output, "the preview could not be updated")

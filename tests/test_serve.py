@@ -331,6 +331,26 @@ def test_a_preview_file_that_cannot_be_written_is_reported_and_the_next_save_reb
     assert "Đoạn hai" in (site_root / ".cache/preview/feed.xml").read_text(encoding="utf-8")
 
 
+def test_an_edit_saved_during_a_full_rebuild_has_its_page_written_before_the_next_one(site_root, capsys):
+    from sitegen.serve import Rebuilds
+
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    reloads = []
+    rebuilds = Rebuilds(preview, lambda: reloads.append(capsys.readouterr().out))
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa giữa chừng")
+    with rebuilds.lock:  # as a full rebuild holds it
+        rebuilds.answer_edit([str(site_root / POST)])
+        assert "Đoạn mở đầu" in (site_root / ".cache/preview" / PAGE / "index.html").read_text(encoding="utf-8")
+    deadline = time.monotonic() + WAIT
+    while len(reloads) < 2:
+        assert time.monotonic() < deadline, reloads
+        time.sleep(0.05)
+    # The browsers reloaded first with the edited page written, then after the full rebuild.
+    assert reloads[0].startswith("Edited page ready") and "Rebuilt in" not in reloads[0]
+    assert "Rebuilt in" in reloads[1]
+
+
 def test_unchanged_posts_are_not_converted_again(site_root, monkeypatch):
     converted = count_conversions(monkeypatch, incremental)
     preview = Preview(site_root, URL)
