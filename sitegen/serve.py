@@ -7,6 +7,7 @@ import mimetypes
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote
@@ -100,7 +101,7 @@ class Rebuilds:
         self.lock = threading.Lock()
         self.wanted = threading.Event()  # a full rebuild
         self.wake = threading.Event()  # work for the thread: a full rebuild, the search index or both
-        self.late: list[list[str] | None] = []  # edits saved during a full rebuild, answered after it
+        self.late: deque[list[str] | None] = deque()  # edits saved during a full rebuild, answered after it
         threading.Thread(target=self._run, name="full-rebuild", daemon=True).start()
 
     def answer_edit(self, paths: list[str] | None = None) -> None:
@@ -138,7 +139,7 @@ class Rebuilds:
                 self.wanted.clear()
                 try:
                     with self.lock:
-                        late, self.late = self.late, []
+                        late = [self.late.popleft() for _ in range(len(self.late))]  # those saved by now
                         if late:  # saved during the last rebuild: their pages before this one
                             self._first(None if None in late else [path for paths in late for path in paths or ()])
                         outcome = self.preview.rebuild()
