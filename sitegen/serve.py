@@ -25,6 +25,10 @@ from sitegen.watch import EventWatcher
 WATCHED = ("content", "layouts", "static", "site.yaml")
 ERROR_STATUS = "500 Build failed"
 PREVIEW_LOCK = Path(".cache") / "preview.lock"  # held while a preview of the folder runs
+# How long the full rebuild waits after an edited page was written: the browser fetches that page
+# meanwhile. A rebuild of a big site allocates enough to set off Python's full garbage collection
+# (0.26-0.43 s at 10,000 posts), which holds every thread, the one serving the page too.
+ANSWER_GRACE = 0.3
 # Pages and pictures are asked for again at every reload; fingerprinted CSS and JS are kept by the browser.
 FRESH, LASTING = "no-store", "max-age=31536000, immutable"
 
@@ -102,6 +106,7 @@ class Rebuilds:
         self.wanted = threading.Event()  # a full rebuild
         self.wake = threading.Event()  # work for the thread: a full rebuild, the search index or both
         self.late: deque[list[str] | None] = deque()  # edits saved during a full rebuild, answered after it
+        self.answered = 0.0  # time.monotonic() when an edited page was last written first
         threading.Thread(target=self._run, name="full-rebuild", daemon=True).start()
 
     def answer_edit(self, paths: list[str] | None = None) -> None:
@@ -124,6 +129,7 @@ class Rebuilds:
         if first is not None:
             _report(first, "Edited page ready")
             if first.changed:
+                self.answered = time.monotonic()
                 self.reload()
 
     def index_search(self) -> None:
@@ -136,6 +142,7 @@ class Rebuilds:
             self.wake.clear()
             changed = False
             if self.wanted.is_set():
+                time.sleep(max(0.0, self.answered + ANSWER_GRACE - time.monotonic()))  # the page fetched first
                 self.wanted.clear()
                 try:
                     with self.lock:

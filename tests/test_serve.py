@@ -351,6 +351,26 @@ def test_an_edit_saved_during_a_full_rebuild_has_its_page_written_before_the_nex
     assert "Rebuilt in" in reloads[1]
 
 
+def test_the_full_rebuild_after_an_edit_waits_for_the_browser_to_fetch_the_edited_page(site_root, monkeypatch):
+    from sitegen import serve
+
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    started = []
+    full_rebuild = preview.rebuild
+    monkeypatch.setattr(preview, "rebuild", lambda: started.append(time.monotonic()) or full_rebuild())
+    rebuilds = serve.Rebuilds(preview, lambda: None)
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa")
+    saved = time.monotonic()
+    rebuilds.answer_edit([str(site_root / POST)])
+    assert "Đoạn sửa" in (site_root / ".cache/preview" / PAGE / "index.html").read_text(encoding="utf-8")
+    deadline = saved + WAIT
+    while not started:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert started[0] - saved >= serve.ANSWER_GRACE
+
+
 def test_unchanged_posts_are_not_converted_again(site_root, monkeypatch):
     converted = count_conversions(monkeypatch, incremental)
     preview = Preview(site_root, URL)
