@@ -287,3 +287,22 @@ def test_build_with_timings_prints_every_stage_of_a_real_build(site_root, capsys
     assert main(["build", "--root", str(site_root)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and lines[0].startswith("Nothing changed since the last build")
+
+
+def test_build_and_check_collect_the_whole_heap_rarely_and_give_the_settings_back(site_root, monkeypatch):
+    import gc
+
+    from sitegen import check, cli
+
+    seen = []
+    real_build, real_check = cli.build, check.run_check
+    monkeypatch.setattr(cli, "build", lambda *a, **k: seen.append(("build", gc.get_threshold())) or real_build(*a, **k))
+    monkeypatch.setattr(
+        check, "run_check", lambda *a, **k: seen.append(("check", gc.get_threshold())) or real_check(*a, **k)
+    )
+    before = gc.get_threshold()
+    assert cli.main(["build", "--root", str(site_root)]) == 0
+    assert cli.main(["check", "--root", str(site_root)]) == 0
+    assert seen == [("build", cli.ONE_RUN_GC), ("check", cli.ONE_RUN_GC)]
+    assert cli.ONE_RUN_GC[0] > before[0] and cli.ONE_RUN_GC[2] > before[2]
+    assert gc.get_threshold() == before
