@@ -107,7 +107,15 @@ class Rebuilds:
         self.wake = threading.Event()  # work for the thread: a full rebuild, the search index or both
         self.late: deque[list[str] | None] = deque()  # edits saved during a full rebuild, answered after it
         self.answered = 0.0  # time.monotonic() when an edited page was last written first
-        threading.Thread(target=self._run, name="full-rebuild", daemon=True).start()
+        self.closing = False
+        self.thread = threading.Thread(target=self._run, name="full-rebuild", daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        """Let the thread finish what it is doing, and end (serve's process simply exits; the tests close)."""
+        self.closing = True
+        self.wake.set()
+        self.thread.join()
 
     def answer_edit(self, paths: list[str] | None = None) -> None:
         """Write the edited posts' pages now if no rebuild is running (else once it ends), reload the
@@ -140,6 +148,8 @@ class Rebuilds:
         while True:
             self.wake.wait()
             self.wake.clear()
+            if self.closing:
+                return
             changed = False
             if self.wanted.is_set():
                 time.sleep(max(0.0, self.answered + ANSWER_GRACE - time.monotonic()))  # the page fetched first

@@ -265,11 +265,26 @@ def test_a_failed_preview_index_keeps_the_pages_and_the_next_update_makes_it_who
     assert "/tin-tuc/hoi-nghi-thi-dua-nam-2021/" in search_fragments(site_root)
 
 
+@pytest.fixture
+def start_rebuilds():
+    """serve's Rebuilds for a preview; their threads end with the test (else they print into the next one's output)."""
+    from sitegen.serve import Rebuilds
+
+    started = []
+
+    def start(preview, reload=lambda: None):
+        started.append(Rebuilds(preview, reload))
+        return started[-1]
+
+    yield start
+    for rebuilds in started:
+        rebuilds.close()
+
+
 def test_a_preview_index_that_cannot_be_written_is_reported_and_made_after_the_next_save(
-    site_root, monkeypatch, capsys
+    start_rebuilds, site_root, monkeypatch, capsys
 ):
     from sitegen import previewsearch
-    from sitegen.serve import Rebuilds
 
     real = previewsearch.make_search_index
     failures = []
@@ -283,7 +298,7 @@ def test_a_preview_index_that_cannot_be_written_is_reported_and_made_after_the_n
     monkeypatch.setattr(previewsearch, "make_search_index", held_open_once)
     preview = Preview(site_root, URL)
     preview.rebuild()
-    rebuilds = Rebuilds(preview, lambda: None)
+    rebuilds = start_rebuilds(preview)
     rebuilds.index_search()
     deadline = time.monotonic() + WAIT
     while "could not be updated" not in capsys.readouterr().err:
@@ -298,8 +313,9 @@ def test_a_preview_index_that_cannot_be_written_is_reported_and_made_after_the_n
     assert "khinhkhícầu" in search_fragments(site_root)["/tin-tuc/hoi-nghi-thi-dua-nam-2021/"]
 
 
-def test_a_preview_file_that_cannot_be_written_is_reported_and_the_next_save_rebuilds(site_root, monkeypatch, capsys):
-    from sitegen.serve import Rebuilds
+def test_a_preview_file_that_cannot_be_written_is_reported_and_the_next_save_rebuilds(
+    site_root, monkeypatch, capsys, start_rebuilds
+):
 
     real = Preview._write
     failures = []
@@ -313,7 +329,7 @@ def test_a_preview_file_that_cannot_be_written_is_reported_and_the_next_save_reb
     monkeypatch.setattr(Preview, "_write", held_open_once)
     preview = Preview(site_root, URL)
     preview.rebuild()
-    rebuilds = Rebuilds(preview, lambda: None)
+    rebuilds = start_rebuilds(preview)
     deadline = time.monotonic() + WAIT
     output = ""
     for text in ("Đoạn một", "Đoạn hai"):
@@ -331,13 +347,14 @@ def test_a_preview_file_that_cannot_be_written_is_reported_and_the_next_save_reb
     assert "Đoạn hai" in (site_root / ".cache/preview/feed.xml").read_text(encoding="utf-8")
 
 
-def test_an_edit_saved_during_a_full_rebuild_has_its_page_written_before_the_next_one(site_root, capsys):
-    from sitegen.serve import Rebuilds
+def test_an_edit_saved_during_a_full_rebuild_has_its_page_written_before_the_next_one(
+    site_root, capsys, start_rebuilds
+):
 
     preview = Preview(site_root, URL)
     preview.rebuild()
     reloads = []
-    rebuilds = Rebuilds(preview, lambda: reloads.append(capsys.readouterr().out))
+    rebuilds = start_rebuilds(preview, lambda: reloads.append(capsys.readouterr().out))
     edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa giữa chừng")
     with rebuilds.lock:  # as a full rebuild holds it
         rebuilds.answer_edit([str(site_root / POST)])
@@ -351,7 +368,9 @@ def test_an_edit_saved_during_a_full_rebuild_has_its_page_written_before_the_nex
     assert "Rebuilt in" in reloads[1]
 
 
-def test_the_full_rebuild_after_an_edit_waits_for_the_browser_to_fetch_the_edited_page(site_root, monkeypatch):
+def test_the_full_rebuild_after_an_edit_waits_for_the_browser_to_fetch_the_edited_page(
+    site_root, monkeypatch, start_rebuilds
+):
     from sitegen import serve
 
     preview = Preview(site_root, URL)
@@ -359,7 +378,7 @@ def test_the_full_rebuild_after_an_edit_waits_for_the_browser_to_fetch_the_edite
     started = []
     full_rebuild = preview.rebuild
     monkeypatch.setattr(preview, "rebuild", lambda: started.append(time.monotonic()) or full_rebuild())
-    rebuilds = serve.Rebuilds(preview, lambda: None)
+    rebuilds = start_rebuilds(preview)
     edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa")
     saved = time.monotonic()
     rebuilds.answer_edit([str(site_root / POST)])
