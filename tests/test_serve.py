@@ -41,18 +41,27 @@ def fetch(url):
         return error.code, error.read().decode("utf-8")
 
 
-def wait_for(url, condition, what):
+def until(condition, what):
+    """Wait until condition() is true (up to WAIT seconds); else fail, saying what was awaited (what(): its text)."""
     deadline = time.monotonic() + WAIT
-    last = None
-    while time.monotonic() < deadline:
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what() if callable(what) else what}")
+        time.sleep(0.05)
+
+
+def wait_for(url, condition, what):
+    last = [None]  # the last answer
+
+    def answered():
         try:
-            last = fetch(url)
+            last[0] = fetch(url)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            last = None
-        if last and condition(*last):
-            return last
-        time.sleep(0.2)
-    raise AssertionError(f"gave up waiting for {what}; last answer: {last and (last[0], last[1][:300])}")
+            last[0] = None
+        return last[0] is not None and condition(*last[0])
+
+    until(answered, lambda: f"{what}; last answer: {last[0] and (last[0][0], last[0][1][:300])}")
+    return last[0]
 
 
 @contextlib.contextmanager
@@ -300,23 +309,17 @@ def test_a_preview_index_that_cannot_be_written_is_reported_and_made_after_the_n
     preview.rebuild()
     rebuilds = start_rebuilds(preview)
     rebuilds.index_search()
-    deadline = time.monotonic() + WAIT
-    while "could not be updated" not in capsys.readouterr().err:
-        assert time.monotonic() < deadline, "the failure is reported"
-        time.sleep(0.05)
+    until(lambda: "could not be updated" in capsys.readouterr().err, "the failure to be reported")
     edit_post(site_root, "Đoạn mở đầu", "Đoạn khinhkhícầu")
     rebuilds.answer_edit([str(site_root / POST)])
     entry = site_root / ".cache/preview/pagefind/pagefind-entry.json"
-    while not entry.is_file():
-        assert time.monotonic() < deadline, "the rebuilds go on and the next one makes the index"
-        time.sleep(0.05)
+    until(entry.is_file, "the rebuilds to go on and the next one to make the index")
     assert "khinhkhícầu" in search_fragments(site_root)["/tin-tuc/hoi-nghi-thi-dua-nam-2021/"]
 
 
 def test_a_preview_file_that_cannot_be_written_is_reported_and_the_next_save_rebuilds(
     site_root, monkeypatch, capsys, start_rebuilds
 ):
-
     real = Preview._write
     failures = []
 
@@ -330,27 +333,27 @@ def test_a_preview_file_that_cannot_be_written_is_reported_and_the_next_save_reb
     preview = Preview(site_root, URL)
     preview.rebuild()
     rebuilds = start_rebuilds(preview)
-    deadline = time.monotonic() + WAIT
-    output = ""
+    output = []
+
+    def rebuilt_or_failed():
+        captured = capsys.readouterr()
+        output.append(captured.out + captured.err)
+        return any(text in "".join(output) for text in ("Rebuilt in", "could not be updated"))
+
     for text in ("Đoạn một", "Đoạn hai"):
         edit_post(site_root, "Đoạn mở đầu" if text == "Đoạn một" else "Đoạn một", text)
         rebuilds.answer_edit([str(site_root / POST)])
-        while "Rebuilt in" not in output and "could not be updated" not in output:
-            assert time.monotonic() < deadline, output
-            time.sleep(0.05)
-            captured = capsys.readouterr()
-            output += captured.out + captured.err
+        until(rebuilt_or_failed, lambda: f"a rebuild or its failure; printed: {''.join(output)}")
         if text == "Đoạn một":
-            assert failures and f"{failures[0]}: the preview could not be updated" in output
-            output = ""
-    assert "Rebuilt in" in output
+            assert failures and f"{failures[0]}: the preview could not be updated" in "".join(output)
+            output.clear()
+    assert "Rebuilt in" in "".join(output)
     assert "Đoạn hai" in (site_root / ".cache/preview/feed.xml").read_text(encoding="utf-8")
 
 
 def test_an_edit_saved_during_a_full_rebuild_has_its_page_written_before_the_next_one(
     site_root, capsys, start_rebuilds
 ):
-
     preview = Preview(site_root, URL)
     preview.rebuild()
     reloads = []
@@ -359,10 +362,7 @@ def test_an_edit_saved_during_a_full_rebuild_has_its_page_written_before_the_nex
     with rebuilds.lock:  # as a full rebuild holds it
         rebuilds.answer_edit([str(site_root / POST)])
         assert "Đoạn mở đầu" in (site_root / ".cache/preview" / PAGE / "index.html").read_text(encoding="utf-8")
-    deadline = time.monotonic() + WAIT
-    while len(reloads) < 2:
-        assert time.monotonic() < deadline, reloads
-        time.sleep(0.05)
+    until(lambda: len(reloads) >= 2, lambda: f"two reloads; so far {reloads}")
     # The browsers reloaded first with the edited page written, then after the full rebuild.
     assert reloads[0].startswith("Edited page ready") and "Rebuilt in" not in reloads[0]
     assert "Rebuilt in" in reloads[1]
@@ -383,10 +383,7 @@ def test_the_full_rebuild_after_an_edit_waits_for_the_browser_to_fetch_the_edite
     saved = time.monotonic()
     rebuilds.answer_edit([str(site_root / POST)])
     assert "Đoạn sửa" in (site_root / ".cache/preview" / PAGE / "index.html").read_text(encoding="utf-8")
-    deadline = saved + WAIT
-    while not started:
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
+    until(lambda: started, "the full rebuild to start")
     assert started[0] - saved >= serve.ANSWER_GRACE
 
 
