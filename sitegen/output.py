@@ -102,7 +102,7 @@ class FreshOutput:
     def swap(self) -> None:
         """List every file in the manifest, then put the folder in the target's place."""
         _write_manifest(self.folder, files_under(self.folder))
-        _swap(self.folder, self.target)
+        swap_folder(self.folder, self.target)
 
 
 def _inside(folder: Path, name: str) -> Path:
@@ -120,7 +120,8 @@ def _parent_made(path: Path, folders: set[Path]) -> Path:
     return path
 
 
-def _swap(fresh: Path, target: Path) -> None:
+def swap_folder(fresh: Path, target: Path) -> None:
+    """Put the folder `fresh` in the place of `target` (renamed aside, then removed), or where it is missing."""
     if not target.exists():
         fresh.rename(target)
         return
@@ -248,7 +249,7 @@ def update_site(
     for name in gone:
         _inside(target, name).unlink(missing_ok=True)
     if index is not None:
-        _swap(index, target / INDEX_FOLDER)
+        swap_folder(index, target / INDEX_FOLDER)
     _remove_empty_parents(target, gone)
     _write_manifest(target, wanted)
     stamps = {}
@@ -368,7 +369,7 @@ def _foreign_error(target: Path, foreign: Sequence[str]) -> SiteError:
     )
 
 
-# What _swap leaves inside the output if a build is killed between its two renames.
+# What swap_folder leaves inside the output if a build is killed between its two renames.
 _LEFTOVER = re.compile(r"^(\.[^/]+\.old-\d+)(?:/|$)")
 
 

@@ -11,7 +11,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from sitegen.output import Published
+from sitegen.output import Published, swap_folder
 from sitegen.pipeline import bundles_to_redo
 from sitegen.search import INDEX_FOLDER, bundle_count, is_searchable, make_search_index, search_digest
 
@@ -72,9 +72,7 @@ class PreviewSearch:
         self.work.mkdir(parents=True)
         try:
             after.update(make_search_index(self.work, pages, names, bundle_pages, previous, redo))
-            if current.exists():
-                current.rename(self.work / "replaced")  # a search started just now is answered by the next
-            (self.work / INDEX_FOLDER).rename(current)
+            swap_folder(self.work / INDEX_FOLDER, current)  # a search started just now is answered by the next
         finally:
             shutil.rmtree(self.work, ignore_errors=True)
         self.digests = after
