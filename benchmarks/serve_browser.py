@@ -74,7 +74,11 @@ def main(argv: list[str]) -> int:
         # Where serve makes a search index in the background, after the first build and after each rebuild.
         done = "Search index updated" if (generator / "sitegen" / "previewsearch.py").is_file() else "Rebuilt in"
         _wait_for(lambda: done == "Rebuilt in" or done in log.read_text(encoding="utf-8"), GIVE_UP, log)
-        shown, noticed, during, during_noticed = [], [], [], []
+        timed = []  # (shown, noticed) of each edit
+
+        def finished() -> int:  # full rebuilds (and their search index) done so far
+            return log.read_text(encoding="utf-8").count(done)
+
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page()
@@ -83,23 +87,23 @@ def main(argv: list[str]) -> int:
             page.wait_for_function("window.LiveReload !== undefined")
             page.wait_for_timeout(1000)  # its socket open
             for number in range(edits):
-                rebuilt = log.read_text(encoding="utf-8").count(done)
-                _record(_save_and_time(page, post, number + 1), shown, noticed)
+                before = finished()
+                timed.append(_save_and_time(page, post, number + 1))
                 # The full rebuild after it (its search index, its own reload) done before the next.
-                _wait_for(lambda count=rebuilt: log.read_text(encoding="utf-8").count(done) > count, 120, log)
+                _wait_for(lambda before=before: finished() > before, 120, log)
                 page.wait_for_timeout(1000)
             # Saved again as soon as an edit is on screen, as an editor saves twice: the second save lands in
             # the first one's full rebuild, unless serve waits a moment before it (serve.ANSWER_GRACE).
-            rebuilt = log.read_text(encoding="utf-8").count(done)
+            before = finished()
             _save_and_time(page, post, edits + 1)
-            _record(_save_and_time(page, post, edits + 2), during, during_noticed)
-            _wait_for(lambda count=rebuilt: log.read_text(encoding="utf-8").count(done) > count, 120, log)
+            again = _save_and_time(page, post, edits + 2)
+            _wait_for(lambda: finished() > before, 120, log)
             browser.close()
     finally:
         server.terminate()
         server.wait()
-    times = {"shown_seconds": shown, "noticed_seconds": noticed}
-    print(json.dumps({**times, "saved_again_seconds": during, "saved_again_noticed_seconds": during_noticed}))
+    times = {"shown_seconds": [shown for shown, _ in timed], "noticed_seconds": [noticed for _, noticed in timed]}
+    print(json.dumps({**times, "saved_again_seconds": [again[0]], "saved_again_noticed_seconds": [again[1]]}))
     return 0
 
 
@@ -118,11 +122,6 @@ def _save_and_time(page, post: Path, number: int) -> tuple[float, float]:
     if not 0 < shown <= noticed:
         raise SystemExit(f"the page's clock disagrees with this one: shown {shown:.3f} s, noticed {noticed:.3f} s")
     return shown, noticed
-
-
-def _record(times: tuple[float, float], shown: list[float], noticed: list[float]) -> None:
-    shown.append(times[0])
-    noticed.append(times[1])
 
 
 def _wait_for(condition, seconds: float, log: Path) -> None:
