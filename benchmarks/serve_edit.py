@@ -14,6 +14,7 @@ here (benchmarks/serve_browser.py measures it, with the real server and Chromium
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import sys
@@ -37,8 +38,11 @@ def main(argv: list[str]) -> int:
     if first.errors:
         print("\n".join(str(e) for e in first.errors), file=sys.stderr)
         return 1
-    lock, indexes = threading.Lock(), hasattr(preview, "index_search")
-    search_start = _timed(lambda: preview.index_search(lock)) if indexes else None
+    indexes = hasattr(preview, "index_search")
+    index = preview.index_search if indexes else None
+    if indexes and inspect.signature(preview.index_search).parameters:  # serve's lock (0371a21 to 3a7e58e)
+        index = functools.partial(preview.index_search, threading.Lock())
+    search_start = _timed(index) if indexes else None
     post = root / "content" / "news" / f"{stem}.vi.md"
     seconds, wholes, searches, changed = [], [], [], []
     for _ in range(edits):
@@ -58,7 +62,7 @@ def main(argv: list[str]) -> int:
         seconds.append(ready if first is not None else whole)
         wholes.append(whole)
         if indexes:
-            searches.append(_timed(lambda: preview.index_search(lock)))
+            searches.append(_timed(index))
         changed.append(len(outcome.changed) + (len(first.changed) if first else 0))
     result = {
         "start_seconds": start_seconds,

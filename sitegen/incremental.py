@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +38,13 @@ class Outcome:
 
 
 class Preview:
-    """A preview build in its own folder, with drafts and future posts, redone after each change."""
+    """A preview build in its own folder, with drafts and future posts, redone after each change.
+
+    Safe to use from two threads: serve's full rebuild runs in one, and an edit saved meanwhile is
+    answered in the other (`edited_first`) without waiting for it. A page written that way during a
+    rebuild is left as it is by that rebuild, which may have read the post before the save, and is
+    rendered again by the next one.
+    """
 
     def __init__(self, root: Path, base_url: str):
         self.root = root
@@ -51,6 +58,10 @@ class Preview:
         self._last: SiteFiles | None = None  # the last build that succeeded, for answering an edit first
         self._lasting: frozenset[str] = frozenset()  # files named by their bytes (site.1a2b3c4d5e.css)
         self.search = PreviewSearch(root, self.output)  # told of every page written or removed
+        # Held for moments: the folder's files and what is known of them (_written, search, caches, _last).
+        self._state = threading.Lock()
+        self._rebuilding = False
+        self._fresh: set[str] = set()  # pages an edit wrote during the running rebuild: not its to write
         if self.output.exists():
             shutil.rmtree(self.output)  # a previous session's files; this folder is ours alone
 
@@ -66,50 +77,68 @@ class Preview:
             if self._put(name, data):
                 written.append(name)
 
-        try:
-            rendered = render_site(self.root, options, self.output, self.base_url, self.caches, sink=sink)
-        except BuildError as exc:
-            self.errors = exc.errors
-            self._forget(written)
-            return Outcome(self.errors, (), time.perf_counter() - started)
-        self.errors = ()
-        changed = self._sync(rendered, written)
-        if self._last is None:
-            compile_templates(self.root)  # the first build rendered in worker processes
-        self.caches = Caches(self.caches.sources, self.caches.bodies, rendered.prints)
-        self._last = rendered
+        with self._rebuild_running():
+            try:
+                rendered = render_site(self.root, options, self.output, self.base_url, self.caches, sink=sink)
+            except BuildError as exc:
+                self.errors = exc.errors
+                with self._state:
+                    self._forget(written)
+                return Outcome(self.errors, (), time.perf_counter() - started)
+            self.errors = ()
+            changed = self._sync(rendered, written)
+            if self._last is None:
+                compile_templates(self.root)  # the first build rendered in worker processes
+            with self._state:
+                self.caches = Caches(self.caches.sources, self.caches.bodies, rendered.prints)
+                self._forget(list(self._fresh))  # rendered here from the post as it was before its last save
+                self._last = rendered
         names = rendered.assets.names.items()
         self._lasting = frozenset(published for logical, published in names if published != logical)
         return Outcome((), changed, time.perf_counter() - started)
+
+    @contextlib.contextmanager
+    def _rebuild_running(self) -> Iterator[None]:
+        # While it runs, the pages an edit writes are marked fresh: the rebuild leaves them as they are.
+        with self._state:
+            self._rebuilding, self._fresh = True, set()
+        try:
+            yield
+        finally:
+            with self._state:
+                self._rebuilding, self._fresh = False, set()
 
     def edited_first(self, among: Iterable[str] | None = None) -> Outcome | None:
         """Write the pages of the posts just edited, before the full rebuild; None when that does not apply.
 
         `among`: the paths the watcher reported changed, when it knows them."""
         started = time.perf_counter()
-        if self.errors or self._last is None:
+        last = self._last
+        if self.errors or last is None:
             return None
         options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True, jobs=1)
-        files = render_edited(self._last, self.caches.sources, options, among)
+        # A copy of the files read (one step, for a rebuild running meanwhile reads into them): the
+        # rebuild reads the edited files again, and compares their bytes, not their times.
+        files = render_edited(last, dict(self.caches.sources), options, among)
         if not files:
             return None
-        changed = [name for name, data in files.items() if self._put(name, data)]
-        self._forget(changed)
+        changed = [name for name, data in files.items() if self._put(name, data, first=True)]
+        with self._state:
+            self._forget(changed)
         return Outcome((), tuple(sorted(changed)), time.perf_counter() - started)
 
-    def index_search(self, lock: threading.Lock) -> int:
-        """Bring the preview's search index up to date with its pages, without holding `lock` (the one
-        rebuilds and edits hold) while Pagefind works; how many bundles were made. Nothing while the last
-        build failed. Raises BuildError when Pagefind fails."""
-        with lock:
-            if self.errors or self._last is None:
-                return 0
-            bundle_pages = self._last.config.search_bundle_pages
-        return self.search.update(bundle_pages, lock)
+    def index_search(self) -> int:
+        """Bring the preview's search index up to date with its pages (rebuilds and edits go on while
+        Pagefind works); how many bundles were made. Nothing while the last build failed. Raises
+        BuildError when Pagefind fails."""
+        last = self._last
+        if self.errors or last is None:
+            return 0
+        return self.search.update(last.config.search_bundle_pages, self._state)
 
     def _forget(self, names: list[str]) -> None:
-        # Pages written outside a full rebuild that succeeded: the next one renders them again, even
-        # if their inputs went back to what the last full rebuild saw.
+        # Under _state. Pages written outside a full rebuild that succeeded: the next one renders them
+        # again, even if their inputs went back to what the last full rebuild saw.
         prints = dict(self.caches.prints)
         for name in names:  # a page path "a/" is written to "a/index.html"; "a.html" to itself
             for path in {name, name.removesuffix("index.html")} & prints.keys():
@@ -117,14 +146,20 @@ class Preview:
                     del prints[path]
         self.caches = Caches(self.caches.sources, self.caches.bodies, prints)
 
-    def _put(self, name: str, data: bytes) -> bool:
-        """Write a rendered file unless the folder holds these bytes already; whether it was written."""
+    def _put(self, name: str, data: bytes, first: bool = False) -> bool:
+        """Write a rendered file unless the folder holds these bytes already, or an edit wrote it during
+        this rebuild (`first`: this is that edit); whether it was written."""
         digest = file_digest(data)
-        if self._written.get(name) == digest:
-            return False
-        self._write(name, data)
-        self._written[name] = digest
-        self.search.wrote(name, data)
+        with self._state:
+            if first and self._rebuilding:
+                self._fresh.add(name)
+            elif name in self._fresh:
+                return False
+            if self._written.get(name) == digest:
+                return False
+            self._write(name, data)
+            self._written[name] = digest
+            self.search.wrote(name, data)
         return True
 
     def _write(self, name: str, data: bytes) -> None:
@@ -149,11 +184,13 @@ class Preview:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, path)
                 changed.append(name)
-        for name in self._written.keys() - wanted.keys():
-            self._inside(name).unlink(missing_ok=True)
-            self.search.removed(name)
-            changed.append(name)
-        self._written = wanted
+        with self._state:
+            wanted.update((name, self._written[name]) for name in self._fresh)  # the edit's, written since
+            for name in self._written.keys() - wanted.keys():
+                self._inside(name).unlink(missing_ok=True)
+                self.search.removed(name)
+                changed.append(name)
+            self._written = wanted
         return tuple(sorted(changed))
 
     def _inside(self, name: str) -> Path:

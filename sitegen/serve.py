@@ -7,7 +7,6 @@ import mimetypes
 import sys
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote
@@ -95,17 +94,15 @@ class Rebuilds:
     the search index's bundles that hold a changed page.
 
     When the full rebuild or the index changes files, open browsers reload again. An edit saved while a
-    full rebuild runs has its own page written as soon as that rebuild ends, before the next one: the
-    page the editor is looking at waits for one rebuild at most, never for two.
+    full rebuild runs has its own page written at once too, beside that rebuild (Preview allows it),
+    which leaves the page as the edit wrote it.
     """
 
     def __init__(self, preview: Preview, reload: Callable[[], None]):
         self.preview = preview
         self.reload = reload
-        self.lock = threading.Lock()
         self.wanted = threading.Event()  # a full rebuild
         self.wake = threading.Event()  # work for the thread: a full rebuild, the search index or both
-        self.late: deque[list[str] | None] = deque()  # edits saved during a full rebuild, answered after it
         self.answered = 0.0  # time.monotonic() when an edited page was last written first
         self.closing = False
         self.thread = threading.Thread(target=self._run, name="full-rebuild", daemon=True)
@@ -118,27 +115,17 @@ class Rebuilds:
         self.thread.join()
 
     def answer_edit(self, paths: list[str] | None = None) -> None:
-        """Write the edited posts' pages now if no rebuild is running (else once it ends), reload the
-        browsers if that wrote any, and ask for a full rebuild. `paths`: the changed files, when the
-        watcher knows them."""
-        if self.lock.acquire(blocking=False):
-            try:
-                self._first(paths)
-            finally:
-                self.lock.release()
-        else:
-            self.late.append(paths)
-        self.wanted.set()
-        self.wake.set()
-
-    def _first(self, paths: list[str] | None) -> None:
-        # Under the lock: the edited pages written first, and the browsers told.
+        """Write the edited posts' pages now, even while a full rebuild runs, reload the browsers if
+        that wrote any, and ask for a full rebuild. `paths`: the changed files, when the watcher knows
+        them. Called on the server's thread, one edit after the other."""
         first = self.preview.edited_first(paths)
         if first is not None:
             _report(first, "Edited page ready")
             if first.changed:
                 self.answered = time.monotonic()
                 self.reload()
+        self.wanted.set()
+        self.wake.set()
 
     def index_search(self) -> None:
         """Ask for the preview's search index to be brought up to date (the first build's, at start)."""
@@ -155,11 +142,7 @@ class Rebuilds:
                 time.sleep(max(0.0, self.answered + ANSWER_GRACE - time.monotonic()))  # the page fetched first
                 self.wanted.clear()
                 try:
-                    with self.lock:
-                        late = [self.late.popleft() for _ in range(len(self.late))]  # those saved by now
-                        if late:  # saved during the last rebuild: their pages before this one
-                            self._first(None if None in late else [path for paths in late for path in paths or ()])
-                        outcome = self.preview.rebuild()
+                    outcome = self.preview.rebuild()
                 except OSError as exc:
                     _not_written(exc, self.preview.output, "the preview could not be updated")
                     continue
@@ -174,7 +157,7 @@ class Rebuilds:
         # Whether the index changed.
         started = time.perf_counter()
         try:
-            made = self.preview.index_search(self.lock)
+            made = self.preview.index_search()
         except BuildError as exc:
             print(format_errors(exc.errors), file=sys.stderr)
             print(

@@ -233,44 +233,44 @@ def search_fragments(root):
 
 
 def test_the_preview_makes_its_own_search_index_and_keeps_it_up_with_each_rebuild(site_root):
-    preview, lock = Preview(site_root, URL), threading.Lock()
+    preview = Preview(site_root, URL)
     preview.rebuild()
-    assert preview.index_search(lock) == 1
+    assert preview.index_search() == 1
     assert "/tin-tuc/ban-nhap-chua-dang/" in search_fragments(site_root), "drafts are searchable in the preview"
     edit_post(site_root, "Đoạn mở đầu", "Đoạn khinhkhícầu")
     preview.rebuild()
-    assert preview.index_search(lock) == 1
+    assert preview.index_search() == 1
     assert "khinhkhícầu" in search_fragments(site_root)["/tin-tuc/hoi-nghi-thi-dua-nam-2021/"]
     assert "/tin-tuc/bai-hen-gio-dang/" in search_fragments(site_root), "scheduled posts too"
     (site_root / "content/news/tuong-lai.vi.md").unlink()
     preview.rebuild()
-    assert preview.index_search(lock) == 1
+    assert preview.index_search() == 1
     assert "/tin-tuc/bai-hen-gio-dang/" not in search_fragments(site_root)
-    assert preview.index_search(lock) == 0, "nothing changed since"
+    assert preview.index_search() == 0, "nothing changed since"
     assert not (site_root / ".cache/preview-search").exists()
 
 
 def test_a_rebuild_that_changes_no_searchable_page_leaves_the_preview_index_as_it_is(site_root):
-    preview, lock = Preview(site_root, URL), threading.Lock()
+    preview = Preview(site_root, URL)
     preview.rebuild()
-    preview.index_search(lock)
+    preview.index_search()
     entry = site_root / ".cache/preview/pagefind/pagefind-entry.json"
     made = entry.stat().st_ino
     set_config(site_root, base_url="https://example.org/", menu=["news", "archive"])  # the menu only
     assert preview.rebuild().changed
-    assert preview.index_search(lock) == 0
+    assert preview.index_search() == 0
     assert entry.stat().st_ino == made
 
 
 def test_a_failed_preview_index_keeps_the_pages_and_the_next_update_makes_it_whole(site_root, monkeypatch):
-    preview, lock = Preview(site_root, URL), threading.Lock()
+    preview = Preview(site_root, URL)
     preview.rebuild()
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site_root / "no-such-pagefind"))
     with pytest.raises(BuildError, match="Pagefind program was not found"):
-        preview.index_search(lock)
+        preview.index_search()
     assert (site_root / ".cache/preview/tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html").is_file()
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
-    assert preview.index_search(lock) == 1
+    assert preview.index_search() == 1
     assert "/tin-tuc/hoi-nghi-thi-dua-nam-2021/" in search_fragments(site_root)
 
 
@@ -351,21 +351,90 @@ def test_a_preview_file_that_cannot_be_written_is_reported_and_the_next_save_reb
     assert "Đoạn hai" in (site_root / ".cache/preview/feed.xml").read_text(encoding="utf-8")
 
 
-def test_an_edit_saved_during_a_full_rebuild_has_its_page_written_before_the_next_one(
-    site_root, capsys, start_rebuilds
+class Paused:
+    """Full rebuilds that stop as they are about to write one page, until let go: a rebuild caught half-way."""
+
+    def __init__(self, monkeypatch, page):
+        self.reached, self.go = threading.Event(), threading.Event()
+        real = incremental.render_site
+
+        def render_site(*args, sink, **kwargs):
+            def held(name, data):
+                if name == page and not self.go.is_set():
+                    self.reached.set()
+                    self.go.wait(WAIT)
+                sink(name, data)
+
+            return real(*args, sink=held, **kwargs)
+
+        monkeypatch.setattr(incremental, "render_site", render_site)
+
+
+def page_text(preview):
+    return (preview.output / EDITED_PAGE).read_text(encoding="utf-8")
+
+
+def answered_during_a_rebuild(preview, paused, site_root):
+    """Edit the post to "Đoạn một", start a full rebuild that reads it so and stops before writing its
+    page; save "Đoạn hai" and answer that edit. Returns the rebuild's thread and the answer."""
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn một")
+    rebuild = threading.Thread(target=preview.rebuild)
+    rebuild.start()
+    assert paused.reached.wait(WAIT), "the rebuild did not reach the page"
+    edit_post(site_root, "Đoạn một", "Đoạn hai")
+    return rebuild, preview.edited_first([str(site_root / POST)])
+
+
+def test_an_edit_saved_during_a_full_rebuild_is_written_at_once_and_that_rebuild_leaves_it(
+    site_root, monkeypatch, tmp_path
 ):
     preview = Preview(site_root, URL)
     preview.rebuild()
+    paused = Paused(monkeypatch, EDITED_PAGE)
+    rebuild, first = answered_during_a_rebuild(preview, paused, site_root)
+    assert first.changed == (EDITED_PAGE,) and "Đoạn hai" in page_text(preview)
+    paused.go.set()
+    rebuild.join(WAIT)
+    # That rebuild read the post before the save: it does not put "Đoạn một" back.
+    assert "Đoạn hai" in page_text(preview)
+    preview.rebuild()
+    fresh = Preview(shutil.copytree(site_root, tmp_path / "fresh", ignore=shutil.ignore_patterns(".cache")), URL)
+    fresh.rebuild()
+    assert preview_files(preview) == preview_files(fresh)
+
+
+def test_a_post_saved_back_after_an_edit_answered_during_a_rebuild_shows_as_saved(site_root, monkeypatch):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    paused = Paused(monkeypatch, EDITED_PAGE)
+    rebuild, _ = answered_during_a_rebuild(preview, paused, site_root)
+    paused.go.set()
+    rebuild.join(WAIT)
+    # Back to what that rebuild read: its record of the page must not pass for the page shown.
+    edit_post(site_root, "Đoạn hai", "Đoạn một")
+    assert EDITED_PAGE in preview.rebuild().changed
+    assert "Đoạn một" in page_text(preview) and "Đoạn hai" not in page_text(preview)
+
+
+def test_serve_shows_an_edit_saved_during_a_full_rebuild_before_that_rebuild_ends(
+    site_root, monkeypatch, capsys, start_rebuilds
+):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    paused = Paused(monkeypatch, EDITED_PAGE)
     reloads = []
     rebuilds = start_rebuilds(preview, lambda: reloads.append(capsys.readouterr().out))
-    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa giữa chừng")
-    with rebuilds.lock:  # as a full rebuild holds it
-        rebuilds.answer_edit([str(site_root / POST)])
-        assert "Đoạn mở đầu" in (site_root / ".cache/preview" / PAGE / "index.html").read_text(encoding="utf-8")
-    until(lambda: len(reloads) >= 2, lambda: f"two reloads; so far {reloads}")
-    # The browsers reloaded first with the edited page written, then after the full rebuild.
-    assert reloads[0].startswith("Edited page ready") and "Rebuilt in" not in reloads[0]
-    assert "Rebuilt in" in reloads[1]
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn một")
+    rebuilds.answer_edit([str(site_root / POST)])
+    assert paused.reached.wait(WAIT), "the full rebuild after the first edit did not start"
+    edit_post(site_root, "Đoạn một", "Đoạn hai")
+    rebuilds.answer_edit([str(site_root / POST)])
+    assert "Đoạn hai" in page_text(preview)
+    assert len(reloads) == 2 and all(text.startswith("Edited page ready") for text in reloads)
+    paused.go.set()
+    until(lambda: "".join(reloads).count("Rebuilt in") >= 2, lambda: f"two full rebuilds; so far {reloads}")
+    assert "Đoạn hai" in page_text(preview)
+    assert "Đoạn hai" in (preview.output / "feed.xml").read_text(encoding="utf-8")
 
 
 def test_the_full_rebuild_after_an_edit_waits_for_the_browser_to_fetch_the_edited_page(
