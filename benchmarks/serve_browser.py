@@ -9,7 +9,9 @@ waits for the whole index) has finished. Each time is from the file's save until
 browser shows the sentence: the watcher noticing the save, the page written, livereload's message,
 and the browser's own reload. Then one more edit, saved again as soon as it is on screen, as an editor
 saves twice: the second save is timed apart ("saved_again_seconds"). It lands in the first one's full
-rebuild, unless serve waits a moment before starting it (serve.ANSWER_GRACE).
+rebuild, unless serve waits a moment before starting it (serve.ANSWER_GRACE). Last, one more save
+made halfway through an edit's full rebuild (its length read from serve's last "Rebuilt in"), timed
+apart too ("mid_rebuild_seconds"), with whether that rebuild was indeed still running at the save.
 Prints one JSON line with the times, or exits 2 when there is no browser here.
 
 The page tells the time itself: a script looks for the sentence before each frame is painted and
@@ -33,6 +35,7 @@ from pathlib import Path
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 GIVE_UP = 600  # seconds for the preview's first build of a big corpus
+PAUSE = 0.3  # serve.ANSWER_GRACE: how long after an edited page is written its full rebuild starts
 # Runs in every page the browser opens: once the sentence in sessionStorage is on the page, the time.
 LOOK_FOR_SENTENCE = """
 (() => {
@@ -98,13 +101,33 @@ def main(argv: list[str]) -> int:
             _save_and_time(page, post, edits + 1)
             again = _save_and_time(page, post, edits + 2)
             _wait_for(lambda: finished() > before, 120, log)
+            page.wait_for_timeout(1000)
+            # A save halfway through an edit's full rebuild, as the last one took.
+            before, rebuilt = finished(), _rebuilds(log)
+            halfway = time.time() + PAUSE + _last_rebuild_seconds(log) / 2
+            _save_and_time(page, post, edits + 3)
+            time.sleep(max(0.0, halfway - time.time()))
+            landed = _rebuilds(log) == rebuilt  # that edit's full rebuild still running (or not yet started)
+            mid = _save_and_time(page, post, edits + 4)
+            _wait_for(lambda: finished() > before, 120, log)
             browser.close()
     finally:
         server.terminate()
         server.wait()
     times = {"shown_seconds": [shown for shown, _ in timed], "noticed_seconds": [noticed for _, noticed in timed]}
-    print(json.dumps({**times, "saved_again_seconds": [again[0]], "saved_again_noticed_seconds": [again[1]]}))
+    again_times = {"saved_again_seconds": [again[0]], "saved_again_noticed_seconds": [again[1]]}
+    mid_times = {"mid_rebuild_seconds": [mid[0]], "mid_rebuild_noticed_seconds": [mid[1]], "mid_rebuild_landed": landed}
+    print(json.dumps({**times, **again_times, **mid_times}))
     return 0
+
+
+def _rebuilds(log: Path) -> int:
+    return log.read_text(encoding="utf-8").count("Rebuilt in")
+
+
+def _last_rebuild_seconds(log: Path) -> float:
+    # serve prints "Rebuilt in 3.76 s ..." after each full rebuild.
+    return float(re.findall(r"Rebuilt in ([0-9.]+) s", log.read_text(encoding="utf-8"))[-1])
 
 
 def _save_and_time(page, post: Path, number: int) -> tuple[float, float]:

@@ -219,16 +219,19 @@ def test_the_edit_in_a_browser_is_timed_until_the_new_text_is_on_screen(tmp_path
     runs.serve_browser(5, made.root, made.stems[1])
     notes = "\n".join(runs.notes)
     assert "until the new sentence was on screen" in notes, runs.notes
-    run, quick = runs.runs
+    run, quick, *mid = runs.runs
     assert run.step == bench.IN_BROWSER and len(run.runs) == 3
     assert 0 < run.seconds < 60
     assert "by the page's own clock, Playwright's wait noticed it at" in notes
     # One more edit, saved again as soon as it was on screen: the second save is timed apart.
     assert quick.step == bench.SAVED_AGAIN and len(quick.runs) == 1 and 0 < quick.seconds < 60
     assert "one more save as soon as an edit was on screen" in notes
+    # And a save halfway through a full rebuild (a few ms at 5 posts): counted only if it landed in one.
+    assert "one more save halfway through an edit's full rebuild" in notes
+    assert [m.step for m in mid] == ([] if "NOT counted" in notes else [bench.MID_REBUILD])
     assert (made.root / "content" / "news" / f"{made.stems[1]}.vi.md").read_text(encoding="utf-8").count(
         "Câu thêm lần"
-    ) == 5
+    ) == 7
 
 
 def test_the_edit_in_serve_times_the_previews_search_index_after_the_first_build_and_each_edit(tmp_path: Path):
