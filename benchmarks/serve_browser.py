@@ -9,9 +9,9 @@ waits for the whole index) has finished. Each time is from the file's save until
 browser shows the sentence: the watcher noticing the save, the page written, livereload's message,
 and the browser's own reload. Then one more edit, saved again as soon as it is on screen, as an editor
 saves twice: the second save is timed apart ("saved_again_seconds"). It lands in the first one's full
-rebuild, unless serve waits a moment before starting it (serve.ANSWER_GRACE). Last, one more save
+rebuild, unless serve waits a moment before starting it (serve.ANSWER_GRACE). Last, as many saves
 made halfway through an edit's full rebuild (its length read from serve's last "Rebuilt in"), timed
-apart too ("mid_rebuild_seconds"), with whether that rebuild was indeed still running at the save.
+apart too ("mid_rebuild_seconds"); those made after that rebuild had ended are counted, not timed.
 Prints one JSON line with the times, or exits 2 when there is no browser here.
 
 The page tells the time itself: a script looks for the sentence before each frame is painted and
@@ -101,22 +101,27 @@ def main(argv: list[str]) -> int:
             _save_and_time(page, post, edits + 1)
             again = _save_and_time(page, post, edits + 2)
             _wait_for(lambda: finished() > before, 120, log)
-            page.wait_for_timeout(1000)
-            # A save halfway through an edit's full rebuild, as the last one took.
-            before, rebuilt = finished(), _rebuilds(log)
-            halfway = time.time() + PAUSE + _last_rebuild_seconds(log) / 2
-            _save_and_time(page, post, edits + 3)
-            time.sleep(max(0.0, halfway - time.time()))
-            landed = _rebuilds(log) == rebuilt  # that edit's full rebuild still running (or not yet started)
-            mid = _save_and_time(page, post, edits + 4)
-            _wait_for(lambda: finished() > before, 120, log)
+            mid, landed = [], []  # saves halfway through an edit's full rebuild, as long as the last one took
+            for number in range(edits + 3, 3 * edits + 3, 2):
+                page.wait_for_timeout(1000)
+                before, rebuilt = finished(), _rebuilds(log)
+                halfway = time.time() + PAUSE + _last_rebuild_seconds(log) / 2
+                _save_and_time(page, post, number)
+                time.sleep(max(0.0, halfway - time.time()))
+                landed.append(_rebuilds(log) == rebuilt)  # that edit's full rebuild still running
+                mid.append(_save_and_time(page, post, number + 1))
+                _wait_for(lambda before=before: finished() > before, 120, log)
             browser.close()
     finally:
         server.terminate()
         server.wait()
     times = {"shown_seconds": [shown for shown, _ in timed], "noticed_seconds": [noticed for _, noticed in timed]}
     again_times = {"saved_again_seconds": [again[0]], "saved_again_noticed_seconds": [again[1]]}
-    mid_times = {"mid_rebuild_seconds": [mid[0]], "mid_rebuild_noticed_seconds": [mid[1]], "mid_rebuild_landed": landed}
+    mid_times = {
+        "mid_rebuild_seconds": [shown for (shown, _), done in zip(mid, landed, strict=True) if done],
+        "mid_rebuild_noticed_seconds": [noticed for (_, noticed), done in zip(mid, landed, strict=True) if done],
+        "mid_rebuild_missed": landed.count(False),  # saved after that rebuild had ended: not counted
+    }
     print(json.dumps({**times, **again_times, **mid_times}))
     return 0
 
