@@ -292,7 +292,7 @@ def test_build_with_timings_prints_every_stage_of_a_real_build(site_root, capsys
 def test_build_and_check_collect_the_whole_heap_rarely_and_give_the_settings_back(site_root, monkeypatch):
     import gc
 
-    from sitegen import check, cli
+    from sitegen import check, cli, collect
 
     seen = []
     real_build, real_check = cli.build, check.run_check
@@ -303,6 +303,6 @@ def test_build_and_check_collect_the_whole_heap_rarely_and_give_the_settings_bac
     before = gc.get_threshold()
     assert cli.main(["build", "--root", str(site_root)]) == 0
     assert cli.main(["check", "--root", str(site_root)]) == 0
-    assert seen == [("build", cli.ONE_RUN_GC), ("check", cli.ONE_RUN_GC)]
-    assert cli.ONE_RUN_GC[0] > before[0] and cli.ONE_RUN_GC[2] > before[2]
+    assert seen == [("build", collect.RARELY), ("check", collect.RARELY)]
+    assert collect.RARELY[0] > before[0] and collect.RARELY[2] > before[2]
     assert gc.get_threshold() == before
