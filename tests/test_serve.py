@@ -456,6 +456,40 @@ def test_the_full_rebuild_after_an_edit_waits_for_the_browser_to_fetch_the_edite
     assert started[0] - saved >= serve.ANSWER_GRACE
 
 
+def test_serve_collects_the_whole_heap_after_a_full_rebuild_and_before_the_reload_not_during_it(
+    site_root, monkeypatch, start_rebuilds
+):
+    import gc
+
+    from sitegen import collect
+
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    events = []
+    full_rebuild = preview.rebuild
+    monkeypatch.setattr(preview, "rebuild", lambda: events.append(("rebuild", gc.get_threshold())) or full_rebuild())
+
+    def full_collections(phase, info):
+        if phase == "start" and info["generation"] == 2:
+            events.append("full collection")
+
+    before = gc.get_threshold()
+    gc.callbacks.append(full_collections)
+    try:
+        rebuilds = start_rebuilds(preview, lambda: events.append("reload"))
+        edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa")
+        rebuilds.answer_edit([str(site_root / POST)])
+        until(lambda: events.count("reload") >= 2, lambda: f"the reload after the full rebuild; so far {events}")
+        rebuilds.close()
+    finally:
+        gc.callbacks.remove(full_collections)
+    rebuild = next(event for event in events if event[0] == "rebuild")
+    assert rebuild[1] == collect.RARELY  # during the rebuild: not by Python's count of allocations
+    after = events[events.index(rebuild) :]
+    assert "full collection" in after and after.index("full collection") < after.index("reload")
+    assert gc.get_threshold() == before  # given back when serve's rebuilds end
+
+
 def test_unchanged_posts_are_not_converted_again(site_root, monkeypatch):
     converted = count_conversions(monkeypatch, incremental)
     preview = Preview(site_root, URL)
