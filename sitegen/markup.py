@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
 import posixpath
 import re
@@ -20,6 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from sitegen import quickinline
 from sitegen.content import Document
+from sitegen.digest import sha256_hex
 from sitegen.errors import SiteError
 from sitegen.generator import GENERATOR
 from sitegen.images import SIZES, picture
@@ -461,7 +461,7 @@ _STORE_BATCH = 500
 
 def _body_key(doc: Document, context: str) -> str:
     head = repr((doc.file, doc.body_line, doc.cover, context)).encode()
-    return hashlib.sha256(head + b"\0" + doc.body_utf8).hexdigest()
+    return sha256_hex(head + b"\0" + doc.body_utf8)
 
 
 def _convert_chunk(converter: Converter, documents: Sequence[Document]) -> list[tuple[Rendered, list[SiteError]]]:

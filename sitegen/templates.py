@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from markupsafe import Markup
 
 from sitegen.assets import Assets
 from sitegen.content import Document
+from sitegen.digest import sha256_hex
 from sitegen.errors import SiteError
 from sitegen.generator import GENERATOR
 from sitegen.images import SIZES
@@ -270,7 +270,7 @@ _PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Page) if f.name != "data
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+    return sha256_hex(text.encode())
 
 
 def _stable(value: Any, documents: Mapping[tuple, str]) -> Any:
