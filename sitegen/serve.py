@@ -9,7 +9,7 @@ import mimetypes
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,6 +31,11 @@ PREVIEW_LOCK = Path(".cache") / "preview.lock"  # held while a preview of the fo
 # meanwhile. A rebuild of a big site allocates enough to set off Python's full garbage collection
 # (0.26-0.43 s at 10,000 posts), which holds every thread, the one serving the page too.
 ANSWER_GRACE = 0.3
+# How often Python lets another thread run (its default: 0.005 s). The server's thread answers an edit
+# saved during a full rebuild: it reads the post, writes its page and serves it, and after each of those
+# system calls it waited up to this long for the rebuild's thread to let it go on. 0.24 s from the save
+# to the page on screen at 10,000 posts with the default, 0.12-0.14 s with this; the rebuild is as fast.
+SWITCH_INTERVAL = 0.0005
 # Pages and pictures are asked for again at every reload; fingerprinted CSS and JS are kept by the browser.
 FRESH, LASTING = "no-store", "max-age=31536000, immutable"
 
@@ -102,7 +107,8 @@ class Rebuilds:
 
     Python looks through the whole heap for cyclic garbage rarely while they run (collect.rarely),
     and once after each round of work when no edit waits, before the browsers reload: not three or
-    four times in the middle of each full rebuild, holding an edit saved meanwhile.
+    four times in the middle of each full rebuild, holding an edit saved meanwhile. It switches
+    threads more often (SWITCH_INTERVAL), for the same reason.
     """
 
     def __init__(self, preview: Preview, reload: Callable[[], None]):
@@ -114,6 +120,7 @@ class Rebuilds:
         self.closing = False
         self.settings = contextlib.ExitStack()  # Python's own, given back on close
         self.settings.enter_context(collect.rarely())
+        self.settings.enter_context(_switching_every(SWITCH_INTERVAL))
         self.thread = threading.Thread(target=self._run, name="full-rebuild", daemon=True)
         self.thread.start()
 
@@ -185,6 +192,16 @@ class Rebuilds:
             bundles = f"{made} bundle{'s' if made != 1 else ''}"
             print(f"Search index updated in {time.perf_counter() - started:.2f} s: {bundles} made", flush=True)
         return made > 0
+
+
+@contextlib.contextmanager
+def _switching_every(seconds: float) -> Iterator[None]:
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _not_written(error: OSError, folder: Path, what: str) -> None:
