@@ -9,6 +9,7 @@ import mimetypes
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -36,6 +37,11 @@ ANSWER_GRACE = 0.3
 # system calls it waited up to this long for the rebuild's thread to let it go on. 0.24 s from the save
 # to the page on screen at 10,000 posts with the default, 0.12-0.14 s with this; the rebuild is as fast.
 SWITCH_INTERVAL = 0.0005
+FAULT = (
+    "The preview could not be updated because of a fault in the generator, not in your files. Please"
+    " send the text above to whoever maintains the site's tools. The preview goes on; the next save"
+    " rebuilds it again."
+)
 # Pages and pictures are asked for again at every reload; fingerprinted CSS and JS are kept by the browser.
 FRESH, LASTING = "no-store", "max-age=31536000, immutable"
 
@@ -134,15 +140,21 @@ class Rebuilds:
     def answer_edit(self, paths: list[str] | None = None) -> None:
         """Write the edited posts' pages now, even while a full rebuild runs, reload the browsers if
         that wrote any, and ask for a full rebuild. `paths`: the changed files, when the watcher knows
-        them. Called on the server's thread, one edit after the other."""
-        first = self.preview.edited_first(paths)
-        if first is not None:
-            _report(first, "Edited page ready")
-            if first.changed:
-                self.answered = time.monotonic()
-                self.reload()
-        self.wanted.set()
-        self.wake.set()
+        them. Called on the server's thread, one edit after the other. The full rebuild is asked for
+        even when the edited page could not be written first."""
+        try:
+            first = self.preview.edited_first(paths)
+            if first is not None:
+                _report(first, "Edited page ready")
+                if first.changed:
+                    self.answered = time.monotonic()  # before the rebuild is asked for: it waits for the page
+                    self.reload()
+        except OSError as exc:
+            then = "The full rebuild follows."
+            _not_written(exc, self.preview.output, "the edited page could not be written first", then)
+        finally:
+            self.wanted.set()
+            self.wake.set()
 
     def index_search(self) -> None:
         """Ask for the preview's search index to be brought up to date (the first build's, at start)."""
@@ -154,23 +166,31 @@ class Rebuilds:
             self.wake.clear()
             if self.closing:
                 return
-            changed = False
-            if self.wanted.is_set():
-                time.sleep(max(0.0, self.answered + ANSWER_GRACE - time.monotonic()))  # the page fetched first
-                self.wanted.clear()
-                try:
-                    outcome = self.preview.rebuild()
-                except OSError as exc:
-                    _not_written(exc, self.preview.output, "the preview could not be updated")
-                    continue
-                _report(outcome)
-                changed = bool(outcome.errors or outcome.changed)
-            if not self.wanted.is_set():  # pages first: an edit saved meanwhile is rebuilt before the index
-                changed = self._index_search() or changed
-            if not self.wanted.is_set():
-                gc.collect()  # the last model's cycles: now, not in the middle of the next edit's answer
-            if changed:
-                self.reload()  # once the search index agrees with the pages, so a search page reloads onto it
+            try:
+                self._round()
+            except Exception:  # noqa: BLE001 - a fault of ours: shown in full, and the preview goes on
+                traceback.print_exc()
+                print(FAULT, file=sys.stderr, flush=True)
+
+    def _round(self) -> None:
+        # What was asked for: the full rebuild, then the search index, then the browsers reloaded.
+        changed = False
+        if self.wanted.is_set():
+            time.sleep(max(0.0, self.answered + ANSWER_GRACE - time.monotonic()))  # the page fetched first
+            self.wanted.clear()
+            try:
+                outcome = self.preview.rebuild()
+            except OSError as exc:
+                _not_written(exc, self.preview.output, "the preview could not be updated")
+                return
+            _report(outcome)
+            changed = bool(outcome.errors or outcome.changed)
+        if not self.wanted.is_set():  # pages first: an edit saved meanwhile is rebuilt before the index
+            changed = self._index_search() or changed
+        if not self.wanted.is_set():
+            gc.collect()  # the last model's cycles: now, not in the middle of the next edit's answer
+        if changed:
+            self.reload()  # once the search index agrees with the pages, so a search page reloads onto it
 
     def _index_search(self) -> bool:
         # Whether the index changed.
@@ -204,10 +224,10 @@ def _switching_every(seconds: float) -> Iterator[None]:
         sys.setswitchinterval(before)
 
 
-def _not_written(error: OSError, folder: Path, what: str) -> None:
-    # A file held open by another program (on Windows, an antivirus or an editor): the next save tries again.
+def _not_written(error: OSError, folder: Path, what: str, then: str = "It is tried again after the next save.") -> None:
+    # A file held open by another program (on Windows, an antivirus or an editor).
     place = error.filename or folder
-    print(f"{place}: {what} ({error.strerror or error}). It is tried again after the next save.", file=sys.stderr)
+    print(f"{place}: {what} ({error.strerror or error}). {then}", file=sys.stderr)
     sys.stderr.flush()
 
 

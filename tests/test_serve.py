@@ -351,6 +351,59 @@ def test_a_preview_file_that_cannot_be_written_is_reported_and_the_next_save_reb
     assert "Đoạn hai" in (site_root / ".cache/preview/feed.xml").read_text(encoding="utf-8")
 
 
+def test_an_edited_page_that_cannot_be_written_first_is_reported_and_the_full_rebuild_follows(
+    site_root, monkeypatch, capsys, start_rebuilds
+):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    page = preview.output / EDITED_PAGE
+
+    def held_open(among=None):  # as on Windows when another program holds the page open
+        raise PermissionError(13, "Permission denied", str(page))
+
+    monkeypatch.setattr(preview, "edited_first", held_open)
+    rebuilds = start_rebuilds(preview)
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa")
+    rebuilds.answer_edit([str(site_root / POST)])  # does not raise into the server
+    printed = []
+    until(lambda: printed.append(capsys.readouterr()) or "Rebuilt in" in printed[-1].out, "the full rebuild")
+    assert f"{page}: the edited page could not be written first (Permission denied). The full rebuild follows." in (
+        "".join(captured.err for captured in printed)
+    )
+    assert "Đoạn sửa" in page.read_text(encoding="utf-8")
+
+
+def test_a_fault_of_the_generator_in_a_rebuild_is_shown_and_the_next_save_rebuilds(
+    site_root, monkeypatch, capsys, start_rebuilds
+):
+    from sitegen import serve
+
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    full_rebuild, faults = preview.rebuild, []
+
+    def faulty_once():
+        if not faults:
+            faults.append(1)
+            raise ZeroDivisionError("a bug")
+        return full_rebuild()
+
+    monkeypatch.setattr(preview, "rebuild", faulty_once)
+    rebuilds = start_rebuilds(preview)
+    printed = []
+    for text in ("Đoạn một", "Đoạn hai"):
+        edit_post(site_root, "Đoạn mở đầu" if text == "Đoạn một" else "Đoạn một", text)
+        rebuilds.answer_edit([str(site_root / POST)])
+        awaited = serve.FAULT if text == "Đoạn một" else "Rebuilt in"
+        until(
+            lambda awaited=awaited: printed.append("".join(capsys.readouterr())) or awaited in "".join(printed),
+            lambda awaited=awaited: f"{awaited!r}; printed: {''.join(printed)}",
+        )
+    assert "Traceback" in "".join(printed) and "ZeroDivisionError: a bug" in "".join(printed)
+    assert rebuilds.thread.is_alive()
+    assert "Đoạn hai" in (preview.output / "feed.xml").read_text(encoding="utf-8")
+
+
 class Paused:
     """Full rebuilds that stop as they are about to write one page, until let go: a rebuild caught half-way."""
 
