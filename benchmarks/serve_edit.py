@@ -7,7 +7,8 @@ start), then, for each edit, a sentence appended to content/news/STEM.vi.md, the
 written first (Preview.edited_first, when the generator has it: the browser reloads then), and the
 full rebuild that follows (lists, tags, feeds), then the preview's search index (Preview.index_search,
 when the generator has it: serve makes it in the background, after the first build and after each
-full rebuild). Prints one JSON line: the start time, each edit's page-ready and whole-site times,
+full rebuild), with the garbage collection serve sets (collect.rarely and a full collection after each
+edit, untimed, when the generator has them). Prints one JSON line: the start time, each edit's page-ready and whole-site times,
 the search index's times, and files changed per edit. The browser's reload is not measured
 here (benchmarks/serve_browser.py measures it, with the real server and Chromium).
 """
@@ -15,6 +16,7 @@ here (benchmarks/serve_browser.py measures it, with the real server and Chromium
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import json
 import sys
@@ -31,6 +33,15 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(generator))
     from sitegen.incremental import Preview
 
+    try:  # serve's collections (521019d and later): rarely during its rebuilds, fully between them
+        from sitegen.collect import rarely
+    except ImportError:
+        return _edits(Preview, root, stem, edits, between=lambda: None)
+    with rarely():
+        return _edits(Preview, root, stem, edits, between=gc.collect)
+
+
+def _edits(Preview, root: Path, stem: str, edits: int, between) -> int:  # noqa: N803 - the generator's class
     started = time.perf_counter()
     preview = Preview(root, "http://127.0.0.1:8000/")
     first = preview.rebuild()
@@ -64,6 +75,7 @@ def main(argv: list[str]) -> int:
         if indexes:
             searches.append(_timed(index))
         changed.append(len(outcome.changed) + (len(first.changed) if first else 0))
+        between()
     result = {
         "start_seconds": start_seconds,
         "edit_seconds": seconds,
