@@ -57,6 +57,7 @@ COLD_WITH_SEARCH = "cold build + Pagefind"  # Hugo's cold build, then Pagefind's
 IN_BROWSER = "serve edit: in browser"  # its CPU time and pages are not measured: shown as "-"
 SAVED_AGAIN = "serve edit: saved again"  # in the browser too: a second save as soon as the first is on screen
 MID_REBUILD = "serve edit: mid-rebuild"  # in the browser too: a save halfway through an edit's full rebuild
+MID_INDEX = "serve edit: mid-index"  # and halfway through the preview's search index after it
 TRASH = "trash"  # workdir/trash: what the steps replaced, removed when the run ends
 LAYOUT_COMMENT = "<!-- bố cục đã sửa -->\n"
 EDIT_SENTENCE = "\nCâu này được thêm vào để đo thời gian dựng lại sau khi sửa một bài.\n"
@@ -422,18 +423,19 @@ class Bench:
                 f"on screen {', '.join(f'{s * 1000:.0f}' for s in during)} ms after the save (Playwright "
                 f"noticed at {', '.join(f'{s * 1000:.0f}' for s in timings['saved_again_noticed_seconds'])} ms)"
             )
-        mid = sorted(timings.get("mid_rebuild_seconds", []))
-        if mid:
-            self.runs.append(replace(run, step=MID_REBUILD, seconds=_median(mid), runs=mid))
-            self.log(f"  sitegen  {MID_REBUILD:24} {_median(mid):8.2f} s (by the page's clock)")
-        if "mid_rebuild_missed" in timings:
-            noticed = sorted(timings["mid_rebuild_noticed_seconds"])
-            self.notes.append(
-                f"N={posts}: {MID_REBUILD} = saves made halfway through an edit's full rebuild, as long as the "
-                f"last one took: on screen {', '.join(f'{s * 1000:.0f}' for s in mid) or '-'} ms after the save "
-                f"(sorted; Playwright noticed at {', '.join(f'{s * 1000:.0f}' for s in noticed) or '-'} ms); "
-                f"{timings['mid_rebuild_missed']} more not counted, saved after that rebuild had ended"
-            )
+        for phase, step, what in (("rebuild", MID_REBUILD, "full rebuild"), ("index", MID_INDEX, "search index")):
+            mid = sorted(timings.get(f"mid_{phase}_seconds", []))
+            if mid:
+                self.runs.append(replace(run, step=step, seconds=_median(mid), runs=mid))
+                self.log(f"  sitegen  {step:24} {_median(mid):8.2f} s (by the page's clock)")
+            if f"mid_{phase}_missed" in timings:
+                noticed = sorted(timings[f"mid_{phase}_noticed_seconds"])
+                self.notes.append(
+                    f"N={posts}: {step} = saves made halfway through an edit's {what}, as long as the last one "
+                    f"took: on screen {', '.join(f'{s * 1000:.0f}' for s in mid) or '-'} ms after the save (sorted; "
+                    f"Playwright noticed at {', '.join(f'{s * 1000:.0f}' for s in noticed) or '-'} ms); "
+                    f"{timings[f'mid_{phase}_missed']} more not counted, saved after it had ended"
+                )
         self.notes.append(
             f"N={posts}: in a browser = `build.py serve` with headless Chromium showing content/news/{stem}.vi.md; "
             f"from each save until the new sentence was on screen: {', '.join(f'{s * 1000:.0f}' for s in shown)} ms "
@@ -554,7 +556,7 @@ def table(runs: list[Run]) -> str:
         rate = "       -" if any(word in run.step for word in ("serve", "check")) else f"{run.pages_per_second:8.0f}"
         cpu, pages = (
             (f"{'-':>8}", f"{'-':>7}")
-            if run.step in (IN_BROWSER, SAVED_AGAIN, MID_REBUILD)
+            if run.step in (IN_BROWSER, SAVED_AGAIN, MID_REBUILD, MID_INDEX)
             else (f"{run.cpu_seconds:8.2f}", f"{run.pages:>7}")
         )
         lines.append(f"{run.posts:>8}  {run.tool:8}  {run.step:24}  {wall}  {cpu}  {pages}  {rate}  {run.peak_mb:8.0f}")

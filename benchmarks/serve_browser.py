@@ -10,8 +10,9 @@ browser shows the sentence: the watcher noticing the save, the page written, liv
 and the browser's own reload. Then one more edit, saved again as soon as it is on screen, as an editor
 saves twice: the second save is timed apart ("saved_again_seconds"). It lands in the first one's full
 rebuild, unless serve waits a moment before starting it (serve.ANSWER_GRACE). Last, as many saves
-made halfway through an edit's full rebuild (its length read from serve's last "Rebuilt in"), timed
-apart too ("mid_rebuild_seconds"); those made after that rebuild had ended are counted, not timed.
+made halfway through an edit's full rebuild (its length read from serve's last "Rebuilt in"), then as
+many halfway through the search index that follows it, timed apart too ("mid_rebuild_seconds",
+"mid_index_seconds"); those made after it had ended are counted, not timed.
 Prints one JSON line with the times, or exits 2 when there is no browser here.
 
 The page tells the time itself: a script looks for the sentence before each frame is painted and
@@ -36,6 +37,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 GIVE_UP = 600  # seconds for the preview's first build of a big corpus
 PAUSE = 0.3  # serve.ANSWER_GRACE: how long after an edited page is written its full rebuild starts
+REBUILT, INDEXED = "Rebuilt in", "Search index updated in"  # what serve prints after each
 # Runs in every page the browser opens: once the sentence in sessionStorage is on the page, the time.
 LOOK_FOR_SENTENCE = """
 (() => {
@@ -75,8 +77,8 @@ def main(argv: list[str]) -> int:
     try:
         _wait_for(lambda: "Preview on" in log.read_text(encoding="utf-8"), GIVE_UP, log)
         # Where serve makes a search index in the background, after the first build and after each rebuild.
-        done = "Search index updated" if (generator / "sitegen" / "previewsearch.py").is_file() else "Rebuilt in"
-        _wait_for(lambda: done == "Rebuilt in" or done in log.read_text(encoding="utf-8"), GIVE_UP, log)
+        done = INDEXED if (generator / "sitegen" / "previewsearch.py").is_file() else REBUILT
+        _wait_for(lambda: done == REBUILT or done in log.read_text(encoding="utf-8"), GIVE_UP, log)
         timed = []  # (shown, noticed) of each edit
 
         def finished() -> int:  # full rebuilds (and their search index) done so far
@@ -101,38 +103,53 @@ def main(argv: list[str]) -> int:
             _save_and_time(page, post, edits + 1)
             again = _save_and_time(page, post, edits + 2)
             _wait_for(lambda: finished() > before, 120, log)
-            mid, landed = [], []  # saves halfway through an edit's full rebuild, as long as the last one took
-            for number in range(edits + 3, 3 * edits + 3, 2):
-                page.wait_for_timeout(1000)
-                before, rebuilt = finished(), _rebuilds(log)
-                halfway = time.time() + PAUSE + _last_rebuild_seconds(log) / 2
-                _save_and_time(page, post, number)
-                time.sleep(max(0.0, halfway - time.time()))
-                landed.append(_rebuilds(log) == rebuilt)  # that edit's full rebuild still running
-                mid.append(_save_and_time(page, post, number + 1))
-                _wait_for(lambda before=before: finished() > before, 120, log)
+            halfway, number = {}, edits + 3  # saves halfway through an edit's full rebuild, then its search index
+            for phase in ("rebuild", "index") if done != REBUILT else ("rebuild",):
+                halfway[phase] = [_save_halfway(page, post, number + 2 * n, phase, log, finished) for n in range(edits)]
+                number += 2 * edits
             browser.close()
     finally:
         server.terminate()
         server.wait()
     times = {"shown_seconds": [shown for shown, _ in timed], "noticed_seconds": [noticed for _, noticed in timed]}
     again_times = {"saved_again_seconds": [again[0]], "saved_again_noticed_seconds": [again[1]]}
-    mid_times = {
-        "mid_rebuild_seconds": [shown for (shown, _), done in zip(mid, landed, strict=True) if done],
-        "mid_rebuild_noticed_seconds": [noticed for (_, noticed), done in zip(mid, landed, strict=True) if done],
-        "mid_rebuild_missed": landed.count(False),  # saved after that rebuild had ended: not counted
-    }
+    mid_times = {}
+    for phase, saves in halfway.items():
+        landed = [timed for timed in saves if timed is not None]
+        mid_times[f"mid_{phase}_seconds"] = [shown for shown, _ in landed]
+        mid_times[f"mid_{phase}_noticed_seconds"] = [noticed for _, noticed in landed]
+        mid_times[f"mid_{phase}_missed"] = len(saves) - len(landed)  # saved after it had ended: not counted
     print(json.dumps({**times, **again_times, **mid_times}))
     return 0
 
 
-def _rebuilds(log: Path) -> int:
-    return log.read_text(encoding="utf-8").count("Rebuilt in")
+def _save_halfway(page, post: Path, number: int, phase: str, log: Path, finished) -> tuple[float, float] | None:
+    """Save once, then again halfway through the full rebuild ("rebuild") or the search index ("index")
+    that follows, as long as the last one took; the second save's (shown, noticed), or None when that
+    rebuild or index had ended at the save."""
+    page.wait_for_timeout(1000)
+    before, rebuilt, indexed = finished(), _count(log, REBUILT), _count(log, INDEXED)
+    started = time.time()
+    _save_and_time(page, post, number)
+    if phase == "rebuild":
+        halfway = started + PAUSE + _last_seconds(log, REBUILT) / 2
+    else:  # the index starts as the rebuild ends
+        _wait_for(lambda: _count(log, REBUILT) > rebuilt, 120, log)
+        halfway = time.time() + _last_seconds(log, INDEXED) / 2
+    time.sleep(max(0.0, halfway - time.time()))
+    landed = _count(log, REBUILT) == rebuilt if phase == "rebuild" else _count(log, INDEXED) == indexed
+    timed = _save_and_time(page, post, number + 1)
+    _wait_for(lambda: finished() > before, 120, log)
+    return timed if landed else None
 
 
-def _last_rebuild_seconds(log: Path) -> float:
-    # serve prints "Rebuilt in 3.76 s ..." after each full rebuild.
-    return float(re.findall(r"Rebuilt in ([0-9.]+) s", log.read_text(encoding="utf-8"))[-1])
+def _count(log: Path, printed: str) -> int:
+    return log.read_text(encoding="utf-8").count(printed)
+
+
+def _last_seconds(log: Path, printed: str) -> float:
+    # serve prints "Rebuilt in 3.76 s ..." after each full rebuild, "Search index updated in 1.86 s ..." after each index.
+    return float(re.findall(rf"{printed} ([0-9.]+) s", log.read_text(encoding="utf-8"))[-1])
 
 
 def _save_and_time(page, post: Path, number: int) -> tuple[float, float]:
