@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import threading
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,13 +42,22 @@ from sitegen.urls import Urls, output_file
 LAYOUTS = "layouts"
 
 
-@functools.lru_cache(maxsize=4)
 def make_environment(root: Path) -> Environment:
     """Jinja2 that fails on any undefined name and escapes HTML and XML.
 
-    One per project and process: compiled templates are kept (and compiled again when a layout
-    file changes); each Renderer sets the globals before it renders.
+    One per project, process and thread: compiled templates are kept (and compiled again when a
+    layout file changes); each Renderer sets the globals before it renders, so two threads rendering
+    at once (serve's answer to an edit, and the full rebuild it runs beside) each need their own.
     """
+    return _environments.make(root)
+
+
+class _PerThread(threading.local):
+    def __init__(self) -> None:
+        self.make = functools.lru_cache(maxsize=4)(_new_environment)
+
+
+def _new_environment(root: Path) -> Environment:
     env = Environment(
         loader=_Layouts(root / LAYOUTS),
         undefined=StrictUndefined,
@@ -58,6 +68,9 @@ def make_environment(root: Path) -> Environment:
     )
     env.context_class = QuickContext
     return env
+
+
+_environments = _PerThread()
 
 
 class _Layouts(FileSystemLoader):

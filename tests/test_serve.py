@@ -469,6 +469,39 @@ def test_a_post_saved_back_after_an_edit_answered_during_a_rebuild_shows_as_save
     assert "Đoạn một" in page_text(preview) and "Đoạn hai" not in page_text(preview)
 
 
+def test_an_edit_answered_during_a_full_rebuild_leaves_the_pages_that_rebuild_renders_after_it_alone(
+    site_root, monkeypatch, tmp_path
+):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    # A new style sheet: every page of the rebuild names it; the edit's answer is drawn from the last build.
+    css = site_root / "static/css/site.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.moi { color: red; }\n", encoding="utf-8")
+    from sitegen import templates
+
+    reached, go = threading.Event(), threading.Event()
+    render_chunk = templates.render_chunk
+
+    def paused_after_one_page(renderer, pages):  # the full rebuild's; the edit's answer calls its own
+        first = render_chunk(renderer, pages[:1])
+        reached.set()
+        go.wait(WAIT)
+        return first + render_chunk(renderer, pages[1:])
+
+    monkeypatch.setattr(templates, "render_chunk", paused_after_one_page)
+    rebuild = threading.Thread(target=preview.rebuild)
+    rebuild.start()
+    assert reached.wait(WAIT), "the rebuild did not render its first page"
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa")
+    assert preview.edited_first([str(site_root / POST)]).changed == (EDITED_PAGE,)
+    go.set()
+    rebuild.join(WAIT)
+    preview.rebuild()
+    fresh = Preview(shutil.copytree(site_root, tmp_path / "fresh", ignore=shutil.ignore_patterns(".cache")), URL)
+    fresh.rebuild()
+    assert preview_files(preview) == preview_files(fresh)
+
+
 def test_serve_shows_an_edit_saved_during_a_full_rebuild_before_that_rebuild_ends(
     site_root, monkeypatch, capsys, start_rebuilds
 ):
