@@ -201,7 +201,9 @@ class SqliteBodies:
 
     def __init__(self, path: Path, threads: bool = False):
         self.path = path
-        self.threads = threads  # used by several threads in turn (serve's, which a lock keeps apart)
+        # Used by serve's two threads, at the same time too: SQLite serialises the use of one connection
+        # (sqlite3.threadsafety 3, as Python's own builds have it).
+        self.threads = threads
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         # Outlines read so far, by key (what a key names never changes): serve's rebuilds read only new ones.

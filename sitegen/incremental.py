@@ -119,7 +119,10 @@ class Preview:
         options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True, jobs=1)
         # A copy of the files read (one step, for a rebuild running meanwhile reads into them): the
         # rebuild reads the edited files again, and compares their bytes, not their times.
-        files = render_edited(last, dict(self.caches.sources), options, among)
+        try:
+            files = render_edited(last, dict(self.caches.sources), options, among)
+        except BuildError:  # a body the last build stored, pruned meanwhile by a rebuild: the full rebuild's
+            return None
         if not files:
             return None
         changed = [name for name, data in files.items() if self._put(name, data, first=True)]

@@ -695,6 +695,20 @@ def test_an_edit_taken_back_before_the_full_rebuild_is_taken_back_in_the_preview
     assert "Đoạn mở đầu" in page and "Đoạn sửa nhanh" not in page
 
 
+def test_an_edit_whose_page_cannot_be_drawn_from_the_last_build_is_left_to_the_full_rebuild(site_root, monkeypatch):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+
+    def pruned(*args):  # a body the last build stored, removed meanwhile by a rebuild's pruning
+        raise BuildError([incremental.SiteError("bodies.sqlite", "a converted body was removed", None, "again")])
+
+    monkeypatch.setattr(incremental, "render_edited", pruned)
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa")
+    assert preview.edited_first([str(site_root / POST)]) is None
+    monkeypatch.undo()
+    assert EDITED_PAGE in preview.rebuild().changed
+
+
 @pytest.mark.parametrize(
     "change",
     ["a new post", "a new address", "an error", "a layout"],
