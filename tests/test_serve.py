@@ -523,16 +523,22 @@ def test_serve_shows_an_edit_saved_during_a_full_rebuild_before_that_rebuild_end
     assert "Đoạn hai" in (preview.output / "feed.xml").read_text(encoding="utf-8")
 
 
+def preview_noting_rebuilds(site_root, monkeypatch, note):
+    """A preview after its first build, whose later full rebuilds call note() as they start."""
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    full_rebuild = preview.rebuild
+    monkeypatch.setattr(preview, "rebuild", lambda: note() or full_rebuild())
+    return preview
+
+
 def test_the_full_rebuild_after_an_edit_waits_for_the_browser_to_fetch_the_edited_page(
     site_root, monkeypatch, start_rebuilds
 ):
     from sitegen import serve
 
-    preview = Preview(site_root, URL)
-    preview.rebuild()
     started = []
-    full_rebuild = preview.rebuild
-    monkeypatch.setattr(preview, "rebuild", lambda: started.append(time.monotonic()) or full_rebuild())
+    preview = preview_noting_rebuilds(site_root, monkeypatch, lambda: started.append(time.monotonic()))
     rebuilds = start_rebuilds(preview)
     edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa")
     saved = time.monotonic()
@@ -549,12 +555,9 @@ def test_serve_collects_the_whole_heap_after_a_full_rebuild_not_during_it_and_sw
 
     from sitegen import collect, serve
 
-    preview = Preview(site_root, URL)
-    preview.rebuild()
     events = []
-    full_rebuild = preview.rebuild
     settings = lambda: (gc.get_threshold(), sys.getswitchinterval())  # noqa: E731
-    monkeypatch.setattr(preview, "rebuild", lambda: events.append(("rebuild", settings())) or full_rebuild())
+    preview = preview_noting_rebuilds(site_root, monkeypatch, lambda: events.append(("rebuild", settings())))
 
     def full_collections(phase, info):
         if phase == "start" and info["generation"] == 2:
