@@ -156,17 +156,33 @@ def _save_and_time(page, post: Path, number: int) -> tuple[float, float]:
     """Append a sentence to the post; from the save until the page showed it, by the page's clock and
     as Playwright noticed it."""
     sentence = f"Câu thêm lần {number} khi xem trước, lúc {time.time():.3f}."
-    page.evaluate("s => { sessionStorage.setItem('sentence', s); sessionStorage.removeItem('shown'); }", sentence)
+    mark = "s => { sessionStorage.setItem('sentence', s); sessionStorage.removeItem('shown'); }"
+    _through_reloads(lambda: page.evaluate(mark, sentence))
     saved = time.time()
     with post.open("a", encoding="utf-8", newline="\n") as file:
         file.write(f"\n{sentence}\n")
-    page.wait_for_function(f"document.body.innerText.includes({sentence!r})", polling=5, timeout=60_000)
+    shows = f"document.body.innerText.includes({sentence!r})"
+    _through_reloads(lambda: page.wait_for_function(shows, polling=5, timeout=60_000))
     noticed = time.time() - saved
-    page.wait_for_function("sessionStorage.getItem('shown') !== null", timeout=10_000)
-    shown = float(page.evaluate("sessionStorage.getItem('shown')")) / 1000 - saved
+    stored = "sessionStorage.getItem('shown')"
+    shown = float(_through_reloads(lambda: page.wait_for_function(stored, timeout=10_000).json_value())) / 1000 - saved
     if not 0 < shown <= noticed:
         raise SystemExit(f"the page's clock disagrees with this one: shown {shown:.3f} s, noticed {noticed:.3f} s")
     return shown, noticed
+
+
+def _through_reloads(call):
+    """call(), again if a reload destroyed the page it ran in: serve reloads the browser after each full
+    rebuild and search index too, at any moment of a save made during them (sessionStorage stays)."""
+    from playwright.sync_api import Error
+
+    for attempt in range(5):
+        try:
+            return call()
+        except Error as error:
+            if "context was destroyed" not in str(error) or attempt == 4:
+                raise
+    return None
 
 
 def _wait_for(condition, seconds: float, log: Path) -> None:
