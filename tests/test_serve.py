@@ -400,7 +400,7 @@ def test_a_fault_of_the_generator_in_a_rebuild_is_shown_and_the_next_save_rebuil
             lambda awaited=awaited: f"{awaited!r}; printed: {''.join(printed)}",
         )
     assert "Traceback" in "".join(printed) and "ZeroDivisionError: a bug" in "".join(printed)
-    assert rebuilds.thread.is_alive()
+    assert all(thread.is_alive() for thread in rebuilds.threads)
     assert "Đoạn hai" in (preview.output / "feed.xml").read_text(encoding="utf-8")
 
 
@@ -521,6 +521,37 @@ def test_serve_shows_an_edit_saved_during_a_full_rebuild_before_that_rebuild_end
     until(lambda: "".join(reloads).count("Rebuilt in") >= 2, lambda: f"two full rebuilds; so far {reloads}")
     assert "Đoạn hai" in page_text(preview)
     assert "Đoạn hai" in (preview.output / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_a_full_rebuild_asked_for_while_the_search_index_is_made_does_not_wait_for_it(
+    site_root, monkeypatch, capsys, start_rebuilds
+):
+    from sitegen import previewsearch
+
+    making, done = threading.Event(), threading.Event()
+    make_search_index = previewsearch.make_search_index
+
+    def long(*args, **kwargs):  # as the first index of a big site, 20 s at 10,000 posts
+        making.set()
+        done.wait(WAIT)
+        return make_search_index(*args, **kwargs)
+
+    monkeypatch.setattr(previewsearch, "make_search_index", long)
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    reloads = []
+    rebuilds = start_rebuilds(preview, lambda: reloads.append(capsys.readouterr().out))
+    rebuilds.index_search()
+    assert making.wait(WAIT), "the index was not started"
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa")
+    rebuilds.answer_edit([str(site_root / POST)])
+    try:
+        until(lambda: any("Rebuilt in" in text for text in reloads), lambda: f"the full rebuild; so far {reloads}")
+        assert "Đoạn sửa" in (preview.output / "feed.xml").read_text(encoding="utf-8")
+    finally:
+        done.set()
+    # The browsers reloaded for the rebuild's pages at once, and again once the index was in place.
+    until(lambda: "Search index updated" in "".join(reloads), lambda: f"the index's reload; so far {reloads}")
 
 
 def preview_noting_rebuilds(site_root, monkeypatch, note):
