@@ -46,4 +46,7 @@ def render_edited(
     bodies = last.bodies.with_edited({key: rendered for key, (rendered, _) in converted.items()})
     renderer = Renderer(site, bodies, last.assets)
     pages = [document_page(doc, site.doc_paths, options) for doc in published]
-    return {name: data for name, data in render_chunk(renderer, pages) if isinstance(data, bytes)}
+    try:
+        return {name: data for name, data in render_chunk(renderer, pages) if isinstance(data, bytes)}
+    finally:
+        renderer.release()

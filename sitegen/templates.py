@@ -113,7 +113,7 @@ class Renderer:
         self.assets = assets
         self.env = make_environment(site.config.root)
         self.env.loader.build += 1
-        self.env.globals.update(
+        ours = dict(  # for the templates to call
             url=self.urls.href,
             abs_url=self.urls.absolute,
             asset=self.asset,
@@ -127,7 +127,17 @@ class Renderer:
             languages=self.config.languages,
             config=self.config,
         )
+        self.env.globals.update(ours)
+        self.names = tuple(ours)  # taken out again by release() (the names: the values would make a cycle)
         self.env.filters["tag_name"] = lambda name, lang: tag_name(self.config, name, lang)
+
+    def release(self) -> None:
+        """Take what this renderer put into its environment out again, so that the environment does not
+        keep this site's model alive until the next renderer (serve's answer to an edit renders in a
+        thread of its own: the model it held was freed at the next edit, 50-90 ms at 10,000 posts)."""
+        for name in self.names:
+            self.env.globals.pop(name, None)
+        self.env.filters.pop("tag_name", None)
 
     def asset(self, name: str) -> str:
         """The published, fingerprinted address of a file in static/ (photos in content/ reach templates

@@ -700,6 +700,20 @@ def test_an_edit_is_answered_first_with_the_edited_page_and_the_full_rebuild_agr
     assert (fresh.output / EDITED_PAGE).read_bytes() == quick
 
 
+def test_the_answer_to_an_edit_leaves_nothing_of_the_last_build_in_its_threads_templates(site_root):
+    from sitegen.templates import make_environment
+
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    rebuild = threading.Thread(target=preview.rebuild)  # in another thread's environment, as serve's are
+    rebuild.start()
+    rebuild.join()
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa nhanh")
+    assert preview.edited_first([str(site_root / POST)]).changed == (EDITED_PAGE,)
+    # Else they would hold that build's model until the next edit, which would then spend its time freeing it.
+    assert not {"body", "asset", "url", "config"} & make_environment(site_root).globals.keys()
+
+
 def test_a_translation_is_answered_first_too(site_root):
     preview = Preview(site_root, URL)
     preview.rebuild()
