@@ -127,7 +127,7 @@ def _save_halfway(page, post: Path, number: int, phase: str, log: Path, finished
     """Save once, then again halfway through the full rebuild ("rebuild") or the search index ("index")
     that follows, as long as the last one took; the second save's (shown, noticed), or None when that
     rebuild or index had ended at the save."""
-    page.wait_for_timeout(1000)
+    _quiet(log)  # the last pair's rebuilds and indexes all done (each rebuild has its own index now)
     before, rebuilt, indexed = finished(), _count(log, REBUILT), _count(log, INDEXED)
     started = time.time()
     _save_and_time(page, post, number)
@@ -141,6 +141,16 @@ def _save_halfway(page, post: Path, number: int, phase: str, log: Path, finished
     timed = _save_and_time(page, post, number + 1)
     _wait_for(lambda: finished() > before, 120, log)
     return timed if landed else None
+
+
+def _quiet(log: Path, seconds: float = 2.0) -> None:
+    """Wait until serve has printed no rebuild nor index for this long."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        counts = _count(log, REBUILT), _count(log, INDEXED)
+        time.sleep(seconds)
+        if counts == (_count(log, REBUILT), _count(log, INDEXED)):
+            return
 
 
 def _count(log: Path, printed: str) -> int:
