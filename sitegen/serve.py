@@ -29,8 +29,8 @@ WATCHED = ("content", "layouts", "static", "site.yaml")
 ERROR_STATUS = "500 Build failed"
 PREVIEW_LOCK = Path(".cache") / "preview.lock"  # held while a preview of the folder runs
 # How long the full rebuild waits after an edited page was written: the browser fetches that page
-# meanwhile. A rebuild of a big site allocates enough to set off Python's full garbage collection
-# (0.26-0.43 s at 10,000 posts), which holds every thread, the one serving the page too.
+# meanwhile, without a rebuild to share Python with. (It was set when the rebuild set off Python's full
+# garbage collection, 0.26-0.43 s at 10,000 posts, holding every thread; collect.rarely stops that now.)
 ANSWER_GRACE = 0.3
 # How often Python lets another thread run (its default: 0.005 s). The server's thread answers an edit
 # saved during a full rebuild: it reads the post, writes its page and serves it, and after each of those
