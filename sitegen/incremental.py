@@ -60,8 +60,8 @@ class Preview:
         self.search = PreviewSearch(root, self.output)  # told of every page written or removed
         # Held for moments: the folder's files and what is known of them (_written, search, caches, _last).
         self._state = threading.Lock()
-        self._rebuilding = False
-        self._fresh: set[str] = set()  # pages an edit wrote during the running rebuild: not its to write
+        # Pages an edit wrote during the running rebuild, not that rebuild's to write; None: none running.
+        self._fresh: set[str] | None = None
         if self.output.exists():
             shutil.rmtree(self.output)  # a previous session's files; this folder is ours alone
 
@@ -91,7 +91,7 @@ class Preview:
                 compile_templates(self.root)  # the first build rendered in worker processes
             with self._state:
                 self.caches = Caches(self.caches.sources, self.caches.bodies, rendered.prints)
-                self._forget(list(self._fresh))  # rendered here from the post as it was before its last save
+                self._forget(list(self._fresh or ()))  # rendered here from the post as it was before its last save
                 self._last = rendered
         names = rendered.assets.names.items()
         self._lasting = frozenset(published for logical, published in names if published != logical)
@@ -101,12 +101,12 @@ class Preview:
     def _rebuild_running(self) -> Iterator[None]:
         # While it runs, the pages an edit writes are marked fresh: the rebuild leaves them as they are.
         with self._state:
-            self._rebuilding, self._fresh = True, set()
+            self._fresh = set()
         try:
             yield
         finally:
             with self._state:
-                self._rebuilding, self._fresh = False, set()
+                self._fresh = None
 
     def edited_first(self, among: Iterable[str] | None = None) -> Outcome | None:
         """Write the pages of the posts just edited, before the full rebuild; None when that does not apply.
@@ -154,9 +154,9 @@ class Preview:
         this rebuild (`first`: this is that edit); whether it was written."""
         digest = file_digest(data)
         with self._state:
-            if first and self._rebuilding:
+            if first and self._fresh is not None:
                 self._fresh.add(name)
-            elif name in self._fresh:
+            elif self._fresh and name in self._fresh:
                 return False
             if self._written.get(name) == digest:
                 return False
@@ -188,7 +188,7 @@ class Preview:
                 shutil.copyfile(source, path)
                 changed.append(name)
         with self._state:
-            wanted.update((name, self._written[name]) for name in self._fresh)  # the edit's, written since
+            wanted.update((name, self._written[name]) for name in self._fresh or ())  # the edit's, written since
             for name in self._written.keys() - wanted.keys():
                 self._inside(name).unlink(missing_ok=True)
                 self.search.removed(name)
