@@ -356,7 +356,7 @@ class Bench:
         self.notes.append(
             f"N={posts}: serve = one process: the preview's first build, then {len(edits)} edits of "
             f"content/news/{stem}.vi.md (edited page written after "
-            f"{', '.join(f'{s * 1000:.0f}' for s in timings['edit_seconds'])} ms, whole site after "
+            f"{_ms(timings['edit_seconds'])} ms, whole site after "
             f"{', '.join(f'{s:.2f}' for s in timings.get('whole_seconds', []))} s, files changed "
             f"{timings['changed_files']}); CPU s and peak MB are that whole process's; "
             "the browser's reload is not included"
@@ -420,8 +420,8 @@ class Bench:
             self.notes.append(
                 f"N={posts}: {SAVED_AGAIN} = one more save as soon as an edit was on screen, as an editor saves twice "
                 "(it lands in that edit's full rebuild where serve starts it at once; serve.ANSWER_GRACE holds it back): "
-                f"on screen {', '.join(f'{s * 1000:.0f}' for s in during)} ms after the save (Playwright "
-                f"noticed at {', '.join(f'{s * 1000:.0f}' for s in timings['saved_again_noticed_seconds'])} ms)"
+                f"on screen {_ms(during)} ms after the save (Playwright "
+                f"noticed at {_ms(timings['saved_again_noticed_seconds'])} ms)"
             )
         for phase, step, what in (("rebuild", MID_REBUILD, "full rebuild"), ("index", MID_INDEX, "search index")):
             mid = sorted(timings.get(f"mid_{phase}_seconds", []))
@@ -432,15 +432,15 @@ class Bench:
                 noticed = sorted(timings[f"mid_{phase}_noticed_seconds"])
                 self.notes.append(
                     f"N={posts}: {step} = saves made halfway through an edit's {what}, as long as the last one "
-                    f"took: on screen {', '.join(f'{s * 1000:.0f}' for s in mid) or '-'} ms after the save (sorted; "
-                    f"Playwright noticed at {', '.join(f'{s * 1000:.0f}' for s in noticed) or '-'} ms); "
+                    f"took: on screen {_ms(mid)} ms after the save (sorted; "
+                    f"Playwright noticed at {_ms(noticed)} ms); "
                     f"{timings[f'mid_{phase}_missed']} more not counted, saved after it had ended"
                 )
         self.notes.append(
             f"N={posts}: in a browser = `build.py serve` with headless Chromium showing content/news/{stem}.vi.md; "
-            f"from each save until the new sentence was on screen: {', '.join(f'{s * 1000:.0f}' for s in shown)} ms "
+            f"from each save until the new sentence was on screen: {_ms(shown)} ms "
             "(sorted; the watcher, the page written, livereload's message and the browser's reload; timed by the "
-            f"page's own clock, Playwright's wait noticed it at {', '.join(f'{s * 1000:.0f}' for s in sorted(timings['noticed_seconds']))} ms); "
+            f"page's own clock, Playwright's wait noticed it at {_ms(sorted(timings['noticed_seconds']))} ms); "
             "peak MB is the largest process of that run (serve or the browser)"
         )
 
@@ -468,6 +468,11 @@ class Bench:
         indexed = [pagefind, "--site", str(out), "--quiet"]
         both = ["sh", "-c", f"{shlex.join(command)} && {shlex.join(indexed)}"]
         self._record(posts, "hugo", COLD_WITH_SEARCH, both, site, out, cold)
+
+
+def _ms(seconds) -> str:
+    """Times in seconds as "81, 83, 90" milliseconds; "-" when there are none."""
+    return ", ".join(f"{value * 1000:.0f}" for value in seconds) or "-"
 
 
 def _median(values, key=None):

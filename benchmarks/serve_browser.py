@@ -145,12 +145,13 @@ def _save_halfway(page, post: Path, number: int, phase: str, log: Path, finished
 
 def _quiet(log: Path, seconds: float = 2.0) -> None:
     """Wait until serve has printed no rebuild nor index for this long."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+
+    def still() -> bool:
         counts = _count(log, REBUILT), _count(log, INDEXED)
         time.sleep(seconds)
-        if counts == (_count(log, REBUILT), _count(log, INDEXED)):
-            return
+        return counts == (_count(log, REBUILT), _count(log, INDEXED))
+
+    _wait_for(still, 120, log)
 
 
 def _count(log: Path, printed: str) -> int:

@@ -49,11 +49,10 @@ def _edits(Preview, root: Path, stem: str, edits: int, between) -> int:  # noqa:
     if first.errors:
         print("\n".join(str(e) for e in first.errors), file=sys.stderr)
         return 1
-    indexes = hasattr(preview, "index_search")
-    index = preview.index_search if indexes else None
-    if indexes and inspect.signature(preview.index_search).parameters:  # serve's lock (0371a21 to 3a7e58e)
-        index = functools.partial(preview.index_search, threading.Lock())
-    search_start = _timed(index) if indexes else None
+    index = getattr(preview, "index_search", None)  # the preview's search index (0371a21 and later)
+    if index is not None and inspect.signature(index).parameters:  # serve's lock (0371a21 to 3a7e58e)
+        index = functools.partial(index, threading.Lock())
+    search_start = _timed(index) if index is not None else None
     post = root / "content" / "news" / f"{stem}.vi.md"
     seconds, wholes, searches, changed = [], [], [], []
     for _ in range(edits):
@@ -72,7 +71,7 @@ def _edits(Preview, root: Path, stem: str, edits: int, between) -> int:  # noqa:
             return 1
         seconds.append(ready if first is not None else whole)
         wholes.append(whole)
-        if indexes:
+        if index is not None:
             searches.append(_timed(index))
         changed.append(len(outcome.changed) + (len(first.changed) if first else 0))
         between()
