@@ -313,7 +313,7 @@ class Bench:
                 break
         failed = next((r for r in results if r["returncode"] != 0), None)
         chosen = failed or _median(results, key=lambda r: r["seconds"])
-        together = [r["all_mb"] for r in results if r.get("all_mb") is not None]
+        together = [r["all_mb"] for r in results if r["all_mb"] is not None]
         result = chosen | {
             "peak_mb": max(r["peak_mb"] for r in results),
             "all_mb": max(together, default=None),
@@ -417,8 +417,7 @@ class Bench:
             return
         result, timings = measured
         edits = timings["edit_seconds"]
-        common = {"cpu_seconds": result["cpu_seconds"], "peak_mb": result["peak_mb"], "returncode": 0, "output": ""}
-        common["all_mb"] = result.get("all_mb")
+        common = {key: result[key] for key in ("cpu_seconds", "peak_mb", "all_mb")} | {"returncode": 0, "output": ""}
         for step, seconds, runs in (
             ("serve start (preview)", timings["start_seconds"], [timings["start_seconds"]]),
             ("serve edit: page ready", _median(edits), edits),
