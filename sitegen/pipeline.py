@@ -9,8 +9,10 @@ from collections import Counter
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
+from sitegen.apart import in_own_process
 from sitegen.assets import Assets, collect_assets
 from sitegen.buildstate import (
     BODIES,
@@ -44,7 +46,7 @@ from sitegen.output import (
     update_site,
 )
 from sitegen.progress import Progress
-from sitegen.published import record_published
+from sitegen.published import published_pages, record_published
 from sitegen.recordload import load_records
 from sitegen.records import record_files, record_pages
 from sitegen.search import INDEX_FOLDER, bundle_count, bundle_of, is_searchable, make_search_index, search_digest
@@ -175,53 +177,85 @@ def build(
         # Nothing a build reads has changed, nothing scheduled has come due, the output is as we left it.
         pages, files = state.summary
         return BuildResult(target, dict(pages), files, time.perf_counter() - started, unchanged=True)
-    bodies = SqliteBodies(root / BODIES)
-    with kept_sources(config) as sources:
-        if found is None:
-            caches = Caches(sources, bodies, {}, known)
-            rendered, searchable, written = _afresh(root, options, config, caches, progress)
-        else:
-            changed, foreign = found
-            raise_if_any(foreign)
-            caches = Caches(sources, bodies, state.prints, known)
-            rendered, searchable, written = _in_place(root, options, config, caches, state, changed, saved, progress)
-    site = rendered.site
-    html_pages = Counter(p.lang for p in site.pages if p.template.endswith(".html"))
-    pages = {lang: html_pages[lang] for lang in config.language_codes}
+    progress = progress or Progress.quiet()
+    if found is None:
+        made, searchable, written = _afresh(root, options, config, known, progress)
+    else:
+        changed, foreign = found
+        raise_if_any(foreign)
+        with kept_sources(config) as sources:
+            caches = Caches(sources, SqliteBodies(root / BODIES), state.prints, known)
+            made, searchable, written = _in_place(root, options, config, caches, state, changed, saved, progress)
     files = len(written.files) - sum(1 for name in written.files if name.startswith(f"{INDEX_FOLDER}/"))
-    summary = (tuple(pages.items()), files)
-    save_state(saved, BuildState(dict(rendered.prints), searchable, written, inputs, rendered.due, summary))
+    summary = (tuple(made.pages.items()), files)
+    save_state(saved, BuildState(made.prints, searchable, written, inputs, made.due, summary))
     if not (options.drafts or options.future):
-        record_published(root, rendered.site)  # addresses now public; check reports if one later changes
-    return BuildResult(target, pages, files, time.perf_counter() - started)
+        record_published(root, made.published)  # addresses now public; check reports if one later changes
+    return BuildResult(target, dict(made.pages), files, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a build keeps of the site it rendered once the pages are written: small, so that a first
+    build hands it back from the process that held the site's model (_afresh)."""
+
+    prints: dict[str, str]  # each page's fingerprint
+    due: datetime | None  # SiteFiles.due
+    pages: dict[str, int]  # HTML pages per language, for the summary
+    published: dict[str, str]  # content file -> address, for the record of published addresses
+
+    @classmethod
+    def of(cls, rendered: SiteFiles) -> Made:
+        """What a build keeps of `rendered`."""
+        html_pages = Counter(p.lang for p in rendered.site.pages if p.template.endswith(".html"))
+        pages = {lang: html_pages[lang] for lang in rendered.config.language_codes}
+        return cls(dict(rendered.prints), rendered.due, pages, published_pages(rendered.site))
 
 
 def _afresh(
-    root: Path, options: BuildOptions, config: Config, caches: Caches, progress: Progress | None
-) -> tuple[SiteFiles, dict[str, str], OutputState]:
-    """A first build: pages are written into a fresh folder as they are rendered (not kept in memory),
-    the search index is made from them, and the folder is swapped in; a failure removes it."""
-    searchable: set[str] = set()
+    root: Path, options: BuildOptions, config: Config, known: Mapping[str, Stamped], progress: Progress
+) -> tuple[Made, dict[str, str], OutputState]:
+    """A first build: the site is rendered in a process of its own (apart.py), its pages written into a
+    fresh folder as they come; that process ends, giving back the model's memory, before Pagefind's
+    runs make the search index from the pages. Then the folder is swapped in; a failure removes it."""
     with FreshOutput(config.output_dir, root) as fresh:
+        made, searchable, digests = in_own_process(
+            partial(_render_afresh, root, options, config, known, fresh, progress), progress
+        )
+        fresh.digests.update(digests)
+        progress.stage("Search index")
+        pages = Published(fresh.folder, {}, searchable)
+        index = make_search_index(fresh.folder, pages, searchable, config.search_bundle_pages)
+        fresh.swap()
+    return made, index, record_output(config.output_dir, fresh.digests)
 
-        def write(name: str, data: bytes) -> None:
-            fresh.write(name, data)
-            if is_searchable(name, data):
-                searchable.add(name)
 
+def _render_afresh(
+    root: Path,
+    options: BuildOptions,
+    config: Config,
+    known: Mapping[str, Stamped],
+    fresh: FreshOutput,
+    progress: Progress,
+) -> tuple[Made, list[str], dict[str, str]]:
+    """Read, convert and render the site into the fresh folder: what the build keeps of it, the pages
+    Pagefind indexes (sorted) and the digest of every file written."""
+    searchable: list[str] = []
+
+    def write(name: str, data: bytes) -> None:  # each page on disk as it is rendered, not in memory
+        fresh.write(name, data)
+        if is_searchable(name, data):
+            searchable.append(name)
+
+    with kept_sources(config) as sources:
+        caches = Caches(sources, SqliteBodies(root / BODIES), {}, known)
         rendered = render_site(root, options, config.output_dir, config.base_url, caches, progress, write)
         for name, data in rendered.files.items():
             write(name, data)
         copied = copy_digests(root, rendered.copies, caches.inputs)
         for source, name in rendered.copies:
             fresh.copy(source, name, copied[name])
-        if progress is not None:
-            progress.stage("Search index")
-        names = sorted(searchable)
-        pages = Published(fresh.folder, {}, names)
-        digests = make_search_index(fresh.folder, pages, names, config.search_bundle_pages)
-        fresh.swap()
-    return rendered, digests, record_output(config.output_dir, fresh.digests)
+    return Made.of(rendered), sorted(searchable), fresh.digests
 
 
 def _in_place(
@@ -232,8 +266,8 @@ def _in_place(
     state: BuildState,
     changed: set[str],
     saved: Path,
-    progress: Progress | None,
-) -> tuple[SiteFiles, dict[str, str], OutputState]:
+    progress: Progress,
+) -> tuple[Made, dict[str, str], OutputState]:
     """A later build: the pages whose fingerprint changed are rendered, the search bundles holding a
     page whose copy for Pagefind changed made again beside the output, and then the output is updated
     in place."""
@@ -252,14 +286,13 @@ def _in_place(
         for name, data in rendered.files.items():  # the records' downloads
             keep(name, data)
         searchable.update((name, state.searchable[name]) for name in rendered.kept if name in state.searchable)
-        if progress is not None:
-            progress.stage("Writing files and the search index")
+        progress.stage("Writing files and the search index")
         redo = bundles_to_redo(state.searchable, searchable, changed, config.search_bundle_pages)
         discard_state(saved)  # until the output is written: if writing stops half-way, the next build starts afresh
         target, size = config.output_dir, config.search_bundle_pages
         copied = copy_digests(root, rendered.copies, caches.inputs)
         written = _update(target, state.output, changed, staged, rendered, copied, searchable, redo, size)
-    return rendered, searchable, written
+    return Made.of(rendered), searchable, written
 
 
 def bundles_to_redo(before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int) -> set[int]:

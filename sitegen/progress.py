@@ -23,6 +23,16 @@ class StageTime:
     cpu: float
 
 
+@dataclass(frozen=True)
+class ProgressState:
+    """Where a Progress stands: handed back by a forked process that ran some of the stages."""
+
+    number: int
+    shown: int
+    last_draw: float | None
+    laps: tuple[tuple[str, float, float], ...]
+
+
 def cpu_seconds() -> float:
     """CPU time used so far by this process and its finished child processes (0 for children on Windows)."""
     times = os.times()
@@ -107,6 +117,25 @@ class Progress:
             StageTime(name, wall_end - wall, cpu_end - cpu)
             for (name, wall, cpu), (wall_end, cpu_end) in zip(self._laps, ends, strict=True)
         )
+
+    def cpu(self) -> float:
+        """CPU seconds used so far, as the stage times count them."""
+        return self._cpu()
+
+    def forked(self, cpu_before: float) -> None:
+        """Called in a forked process, whose CPU time starts again from zero: count on from `cpu_before`,
+        what the parent had used, so that the stages timed here add up with the parent's."""
+        own = self._cpu
+        self._cpu = lambda: cpu_before + own()
+
+    def state(self) -> ProgressState:
+        """The stage count, the line shown and the stage times so far."""
+        return ProgressState(self._number, self._shown, self._last_draw, tuple(self._laps))
+
+    def resume(self, state: ProgressState) -> None:
+        """Go on from where a forked process's copy of this Progress stood when it ended."""
+        self._number, self._shown, self._last_draw = state.number, state.shown, state.last_draw
+        self._laps = list(state.laps)
 
     def done(self) -> None:
         """Clear the line, if one was shown, and show nothing more."""

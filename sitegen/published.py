@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from sitegen.model import Site
@@ -32,10 +33,10 @@ def read_record(root: Path) -> dict[str, str]:
     return record
 
 
-def record_published(root: Path, site: Site) -> None:
-    """Add newly published pages to the record; changed addresses stay as recorded, for check to report."""
+def record_published(root: Path, current: Mapping[str, str]) -> None:
+    """Add newly published pages (content file -> address, published_pages) to the record; changed
+    addresses stay as recorded, for check to report."""
     record = read_record(root)
-    current = published_pages(site)
     served = set(current.values())
     updated = {file: address for file, address in record.items() if file in current or address not in served}
     for file, address in current.items():

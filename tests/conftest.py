@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
+import tempfile
+import weakref
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -88,14 +92,58 @@ def write(root: Path, path: str, text: str, encoding: str = "utf-8", newline: st
     return target
 
 
-def count_conversions(monkeypatch: pytest.MonkeyPatch, *runners: Any) -> list[str]:
+class Seen:
+    """A list of what patched functions saw, kept in a file: what a build's forked processes (the one
+    a first build renders in, the workers) add is seen here too, where a list would stay empty."""
+
+    def __init__(self) -> None:
+        handle, name = tempfile.mkstemp(prefix="sitegen-seen-")
+        os.close(handle)
+        self._path = Path(name)
+        weakref.finalize(self, self._path.unlink, missing_ok=True)
+
+    def append(self, item: Any) -> None:
+        with self._path.open("ab", buffering=0) as stream:
+            stream.write(pickle.dumps(item))  # one write, at the end of the file, whichever process writes
+
+    def extend(self, items: Any) -> None:
+        for item in items:
+            self.append(item)
+
+    def clear(self) -> None:
+        self._path.write_bytes(b"")
+
+    def _items(self) -> list[Any]:
+        items = []
+        with self._path.open("rb") as stream:
+            while stream.peek(1):
+                items.append(pickle.load(stream))
+        return items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items())
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __contains__(self, item: Any) -> bool:
+        return item in self._items()
+
+    def __eq__(self, other: object) -> bool:
+        return self._items() == other
+
+    def __repr__(self) -> str:
+        return f"Seen({self._items()!r})"
+
+
+def count_conversions(monkeypatch: pytest.MonkeyPatch, *runners: Any) -> Seen:
     """The files whose Markdown the real converter converts from now on; the modules in `runners`
     (check, incremental) are made to work in this one process, so that every conversion is seen."""
     from sitegen import markup
 
     for module in runners:
         monkeypatch.setattr(module, "default_jobs", lambda: 1)
-    files, convert = [], markup.Converter.convert
+    files, convert = Seen(), markup.Converter.convert
 
     def counted(self, doc):
         files.append(doc.file)

@@ -6,7 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from conftest import NOW, build_site, count_conversions, edit, set_config, write
+from conftest import NOW, Seen, build_site, count_conversions, edit, set_config, write
 from test_site import tree_bytes
 
 from sitegen.buildstate import CACHE
@@ -264,7 +264,7 @@ def test_a_link_written_any_way_follows_the_new_address_of_its_target(site_root,
 
 
 @pytest.fixture
-def converted(monkeypatch) -> list[str]:
+def converted(monkeypatch) -> Seen:
     """The files whose Markdown the real converter converts from now on (check runs in this one process)."""
     from sitegen import check
 
@@ -363,9 +363,9 @@ def test_a_fresh_checkout_with_the_last_deploys_cache_redoes_nothing_and_equals_
     shutil.copytree(last / ".cache", site_root / ".cache")
     shutil.copytree(last / "public", site_root / "public")
     restored = stamps(site_root / "public")
-    encoded, encode = [], images._encode
+    encoded, encode = Seen(), images._encode
     monkeypatch.setattr(images, "_encode", lambda source, *rest: encoded.append(source) or encode(source, *rest))
-    parsed, parse = [], content._read_source
+    parsed, parse = Seen(), content._read_source
     monkeypatch.setattr(content, "_read_source", lambda path, *rest: parsed.append(path) or parse(path, *rest))
     converted.clear()
     check.check_site(site_root, NOW)

@@ -5,7 +5,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import NOW, build_site, edit, write
+from conftest import NOW, Seen, build_site, edit, write
 from PIL import Image
 
 from sitegen.check import check_site, format_report
@@ -194,7 +194,7 @@ def test_a_missing_cover_photo_is_an_error_at_its_line_with_a_hint(site_root, ca
 def test_check_computes_no_page_fingerprints_when_no_build_has_left_any(site_root, monkeypatch):
     from sitegen import templates
 
-    computed, fingerprints = [], templates.page_fingerprints
+    computed, fingerprints = Seen(), templates.page_fingerprints
 
     def counted(*args):
         computed.append(1)
@@ -208,12 +208,13 @@ def test_check_computes_no_page_fingerprints_when_no_build_has_left_any(site_roo
 
 
 @pytest.fixture
-def rendered(monkeypatch) -> list[str]:
-    """The pages the real templates render from now on (check works in this one process, so all are seen)."""
+def rendered(monkeypatch) -> Seen:
+    """The pages the real templates render from now on, in this process or a build's own (check works in
+    this one process, quicker for the fixture site)."""
     from sitegen import check, templates
 
     monkeypatch.setattr(check, "default_jobs", lambda: 1)
-    pages, render = [], templates.render_chunk
+    pages, render = Seen(), templates.render_chunk
 
     def counted(renderer, chunk):
         pages.extend(page.path for page in chunk)
@@ -265,7 +266,7 @@ def test_build_and_check_read_each_content_file_once_between_them(site_root, mon
     from sitegen import check, content
 
     monkeypatch.setattr(check, "default_jobs", lambda: 1)
-    read, read_source = [], content._read_source
+    read, read_source = Seen(), content._read_source
 
     def counted(path, *rest, **named):
         read.append(path.relative_to(site_root).as_posix())

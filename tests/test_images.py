@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import build_site, read, write
+from conftest import Seen, build_site, read, write
 from PIL import Image
 
 from sitegen.images import picture
@@ -73,7 +73,7 @@ def test_a_build_takes_each_photos_digest_from_the_input_files_and_names_its_cop
 
     original = make_photo(site_root, "images/2021/lon.jpg", (2000, 1000))
     post_with_photo(site_root, "../images/2021/lon.jpg")
-    read, digest = [], images._digest
+    read, digest = Seen(), images._digest
     monkeypatch.setattr(images, "_digest", lambda path, *stamp: read.append(path) or digest(path, *stamp))
     build_site(site_root)
     assert read == []  # the build had read the photo once already, for the input files' digests

@@ -197,15 +197,34 @@ def test_without_ansi_a_shorter_line_is_cleared_with_spaces():
     assert stream.getvalue().endswith("\r" + " " * len("Writing 0/3") + "\r")
 
 
-def test_a_real_build_reports_each_stage_with_its_count(site_root):
+class TerminalFile(io.FileIO):
+    """A file that says it is a terminal: what a build's forked process writes to it is kept, as on a screen."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_real_build_reports_each_stage_with_its_count_and_time(site_root, tmp_path):
     from conftest import build_site
 
-    terminal = Terminal()
-    build_site(site_root, progress=Progress(terminal, stages=4, delay=0, interval=0))
-    log = terminal.getvalue()
+    screen = tmp_path / "screen"
+    with io.TextIOWrapper(TerminalFile(screen, "w"), encoding="utf-8", write_through=True) as terminal:
+        progress = Progress(terminal, stages=4, delay=0, interval=0)
+        build_site(site_root, progress=progress)  # the first three stages run in the build's own process
+    log = screen.read_text(encoding="utf-8")
     for stage in ("[1/4] Reading content", "[2/4] Converting Markdown", "[3/4] Rendering pages", "[4/4] Search index"):
         assert stage in log
     assert "/8" in log  # the content files read, out of their total
+    times = progress.times()
+    assert [t.name for t in times] == [
+        "Checking for changes",
+        "Reading content",
+        "Converting Markdown",
+        "Rendering pages",
+        "Search index",
+    ]
+    assert all(t.wall >= 0 and t.cpu >= 0 for t in times)  # the forked process's CPU time counts on from ours
+    assert sum(t.cpu for t in times[1:4]) > 0.01
 
 
 def test_a_cached_rebuild_counts_only_the_work_left(site_root):
