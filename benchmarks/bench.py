@@ -4,7 +4,8 @@
 
 For each N: write the corpus (benchmarks/corpus.py), then time, each in its own wrapper process
 so that peak memory is that one run's:
-  1. cold build: no output folder, no .cache folders in the corpus;
+  1. cold build: no output folder, no .cache folders in the corpus; then again with `--jobs 1`
+     (one process converts and renders: the least memory, for a small machine);
   2. no-change rebuild: the same command again;
   3. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more; then cold
      again followed by Pagefind on its output, for a site with the same search as ours;
@@ -55,7 +56,8 @@ sys.path.insert(0, str(HERE))
 import corpus as corpus_module  # noqa: E402
 import hugo_site  # noqa: E402
 
-STEPS = ("cold", "rebuild", "edit", "serve", "deploy", "check", "hugo")
+STEPS = ("cold", "one-job", "rebuild", "edit", "serve", "deploy", "check", "hugo")
+ONE_JOB = "cold build, --jobs 1"  # our cold build with one process converting and rendering
 COLD_WITH_SEARCH = "cold build + Pagefind"  # Hugo's cold build, then Pagefind's index of its posts
 IN_BROWSER = "serve edit: in browser"  # its CPU time and pages are not measured: shown as "-"
 SAVED_AGAIN = "serve edit: saved again"  # in the browser too: a second save as soon as the first is on screen
@@ -295,10 +297,15 @@ class Bench:
         """A cold build: every .cache folder in the corpus goes (into the trash)."""
         self.discard(*sorted(root.rglob(".cache"), reverse=True))
 
-    def ours(self, posts: int, step: str, root: Path, out: Path, prepare=None, timings: bool = False) -> Run:
+    def ours(
+        self, posts: int, step: str, root: Path, out: Path, prepare=None, timings: bool = False, jobs: int = 0
+    ) -> Run:
+        """Our `build` timed; with jobs, `--jobs jobs` (0: the generator's default, one per core)."""
         command = [sys.executable, str(self.generator / "build.py"), "build", "--root", str(root), "--output", str(out)]
         if timings and "--timings" in (self.generator / "sitegen" / "cli.py").read_text(encoding="utf-8"):
             command.append("--timings")
+        if jobs:
+            command += ["--jobs", str(jobs)]
         return self._record(posts, "sitegen", step, command, root, out, prepare)
 
     def _record(self, posts, tool, step, command, cwd: Path, out: Path, prepare=None) -> Run:
@@ -346,6 +353,8 @@ class Bench:
         stem = corpus.stems[posts // 2]
         if "cold" in self.steps:
             self.ours(posts, "cold build", root, out, cold, timings=True)
+        if "one-job" in self.steps:
+            self.ours(posts, ONE_JOB, root, out, cold, jobs=1)
         if "rebuild" in self.steps:
             self.ours(posts, "no-change rebuild", root, out)
         if "hugo" in self.steps:
@@ -651,20 +660,13 @@ def table(runs: list[Run]) -> str:
     for posts in sizes:
         ours = _find(runs, posts, "sitegen", "cold build")
         hugo = _find(runs, posts, "hugo", "cold build")
-        if ours and hugo and ours.returncode == 0 and hugo.returncode == 0:
-            ratios.append(
-                f"{posts:>8}  cold build ours/Hugo: wall {ours.seconds / hugo.seconds:5.2f}x "
-                f"({ours.seconds:.2f} s vs {hugo.seconds:.2f} s), "
-                f"{_memory_ratio(ours, hugo)}, "
-                f"pages/s {ours.pages_per_second:.0f} vs {hugo.pages_per_second:.0f}"
-            )
-        searched = _find(runs, posts, "hugo", COLD_WITH_SEARCH)
-        if ours and searched and ours.returncode == 0 and searched.returncode == 0:
-            ratios.append(
-                f"{posts:>8}  cold build ours/(Hugo + Pagefind, the same search): wall "
-                f"{ours.seconds / searched.seconds:5.2f}x ({ours.seconds:.2f} s vs {searched.seconds:.2f} s), "
-                f"{_memory_ratio(ours, searched)}"
-            )
+        for label, mine, theirs in (
+            ("cold build ours/Hugo", ours, hugo),
+            ("cold build ours/(Hugo + Pagefind, the same search)", ours, _find(runs, posts, "hugo", COLD_WITH_SEARCH)),
+            ("cold build --jobs 1 ours/Hugo", _find(runs, posts, "sitegen", ONE_JOB), hugo),
+        ):
+            if mine and theirs and mine.returncode == 0 and theirs.returncode == 0:
+                ratios.append(f"{posts:>8}  {label}: {_ratios(mine, theirs)}")
     if ratios:
         lines += ["", "Ratios (ours / Hugo; below 1.0 is better):", *ratios]
     timed = [run for run in runs if run.stages]
@@ -680,6 +682,14 @@ def table(runs: list[Run]) -> str:
 
 def _mb(value: float | None) -> str:
     return f"{'-':>8}" if value is None else f"{value:8.0f}"
+
+
+def _ratios(ours: Run, theirs: Run) -> str:
+    """Wall time, memory and pages per second, ours against theirs."""
+    return (
+        f"wall {ours.seconds / theirs.seconds:5.2f}x ({ours.seconds:.2f} s vs {theirs.seconds:.2f} s), "
+        f"{_memory_ratio(ours, theirs)}, pages/s {ours.pages_per_second:.0f} vs {theirs.pages_per_second:.0f}"
+    )
 
 
 def _memory_ratio(ours: Run, theirs: Run) -> str:

