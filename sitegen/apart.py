@@ -16,7 +16,7 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
-from sitegen.errors import BuildError
+from sitegen.errors import BuildError, SiteError
 from sitegen.progress import Progress
 
 Result = TypeVar("Result")
@@ -43,10 +43,9 @@ def in_own_process(work: Callable[[], Result], progress: Progress) -> Result:
         done, value, trace, stages = receiving.recv()
     except EOFError:
         child.join()
-        raise RuntimeError(
-            f"the build's rendering process ended without an answer (exit code {child.exitcode}); "
-            "if memory ran out, build again with fewer jobs (--jobs 1)"
-        ) from None
+        ended = f"its rendering process ended without an answer (exit code {child.exitcode})"
+        hint = "if the machine ran out of memory, build again with one process: python build.py --jobs 1"
+        raise BuildError([SiteError("the build", ended, hint=hint)]) from None
     except BaseException:  # Ctrl-C, most often, which the child got too: it is not waited for
         child.terminate()
         child.join()

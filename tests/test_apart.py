@@ -54,8 +54,11 @@ def test_a_result_that_cannot_be_sent_back_is_an_error_that_says_so():
 
 
 def test_a_forked_process_that_dies_is_an_error_with_its_exit_code_and_what_to_do():
-    with pytest.raises(RuntimeError, match=r"exit code 3.*--jobs 1"):
+    with pytest.raises(BuildError) as caught:  # shown as the build's errors are: "Nothing was published"
         in_own_process(lambda: os._exit(3), Progress.quiet())
+    [error] = caught.value.errors
+    assert "exit code 3" in error.message
+    assert "--jobs 1" in error.hint
 
 
 def test_when_this_process_is_interrupted_the_forked_one_is_stopped_and_waited_for():
