@@ -76,10 +76,15 @@ def test_when_this_process_is_interrupted_the_forked_one_is_stopped_and_waited_f
 
     main = threading.get_ident()
 
-    threading.Thread(target=interrupt_once_started, daemon=True).start()
-    begun = time.monotonic()
-    with pytest.raises(KeyboardInterrupt):
-        in_own_process(long_work, Progress.quiet())
+    # Python's own Ctrl-C handler, even where this run was started with SIGINT ignored (in the background)
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        threading.Thread(target=interrupt_once_started, daemon=True).start()
+        begun = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            in_own_process(long_work, Progress.quiet())
+    finally:
+        signal.signal(signal.SIGINT, handler)
     assert time.monotonic() - begun < 30
     [pid] = started
     with pytest.raises(ProcessLookupError):
