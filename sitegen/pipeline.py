@@ -191,7 +191,7 @@ def build(
     save_state(saved, BuildState(made.prints, searchable, written, inputs, made.due, summary))
     if not (options.drafts or options.future):
         record_published(root, made.published)  # addresses now public; check reports if one later changes
-    return BuildResult(target, dict(made.pages), files, time.perf_counter() - started)
+    return BuildResult(target, made.pages, files, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
