@@ -11,6 +11,7 @@ process, with the same result.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -36,10 +37,14 @@ def in_own_process(work: Callable[[], Result], progress: Progress) -> Result:
         return work()
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
-    child = context.Process(target=_run, args=(work, progress, progress.cpu(), sending), name="sitegen-build")
-    child.start()
-    sending.close()  # the child holds the only sending end: its end, however it comes, ends recv()
+    # Ctrl-C is held while the child is forked, until this process knows the child and can stop it.
+    unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    args = (work, progress, progress.cpu(), sending, unblocked)
+    child = context.Process(target=_run, args=args, name="sitegen-build")
     try:
+        child.start()
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # a Ctrl-C held meanwhile is raised here
+        sending.close()  # the child holds the only sending end: its end, however it comes, ends recv()
         done, value, trace, stages = receiving.recv()
     except EOFError:
         child.join()
@@ -47,11 +52,14 @@ def in_own_process(work: Callable[[], Result], progress: Progress) -> Result:
         hint = "if the machine ran out of memory, build again with one process: python build.py --jobs 1"
         raise BuildError([SiteError("the build", ended, hint=hint)]) from None
     except BaseException:  # Ctrl-C, most often, which the child got too: it is not waited for
-        child.terminate()
-        child.join()
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # where start() failed
+        if child.pid is not None:
+            child.terminate()
+            child.join()
         raise
     finally:
         receiving.close()
+        sending.close()  # where start() failed
     child.join()
     progress.resume(stages)
     if done:
@@ -61,7 +69,10 @@ def in_own_process(work: Callable[[], Result], progress: Progress) -> Result:
     raise value from ApartError(trace)
 
 
-def _run(work: Callable[[], object], progress: Progress, cpu_before: float, sending: Connection) -> None:
+def _run(
+    work: Callable[[], object], progress: Progress, cpu_before: float, sending: Connection, unblocked: set
+) -> None:
+    signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # Ctrl-C as the parent had it before the fork
     progress.forked(cpu_before)
     try:
         outcome = (True, work(), "", progress.state())
