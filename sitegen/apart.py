@@ -15,7 +15,7 @@ import signal
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sitegen.errors import BuildError, SiteError
 from sitegen.progress import Progress
@@ -25,6 +25,9 @@ Result = TypeVar("Result")
 
 class ApartError(Exception):
     """The traceback of an unexpected error in the forked process, as the cause of the error raised here."""
+
+
+Outcome = tuple[bool, object, str]  # (done, the result or the exception raised, the traceback)
 
 
 def in_own_process(work: Callable[[], Result], progress: Progress) -> Result:
@@ -45,12 +48,10 @@ def in_own_process(work: Callable[[], Result], progress: Progress) -> Result:
         child.start()
         signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # a Ctrl-C held meanwhile is raised here
         sending.close()  # the child holds the only sending end: its end, however it comes, ends recv()
-        done, value, trace, stages = receiving.recv()
+        outcome, stages = receiving.recv()
     except EOFError:
         child.join()
-        ended = f"its rendering process ended without an answer (exit code {child.exitcode})"
-        hint = "if the machine ran out of memory, build again with one process: python build.py --jobs 1"
-        raise BuildError([SiteError("the build", ended, hint=hint)]) from None
+        raise ended("its rendering process", child.exitcode) from None
     except BaseException:  # Ctrl-C, most often, which the child got too: it is not waited for
         signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # where start() failed
         if child.pid is not None:
@@ -62,6 +63,32 @@ def in_own_process(work: Callable[[], Result], progress: Progress) -> Result:
         sending.close()  # where start() failed
     child.join()
     progress.resume(stages)
+    return returned(outcome)
+
+
+def caught(work: Callable[[], object]) -> Outcome:
+    """work()'s result, or any exception it raised with its traceback, to send to another process."""
+    try:
+        return (True, work(), "")
+    except BaseException as exc:  # noqa: BLE001 - every ending goes back to the parent, which raises it
+        return (False, exc, traceback.format_exc())
+
+
+def answer(sending: Connection, outcome: Outcome, who: str, *more: object) -> None:
+    """Send (outcome, *more); a result or exception that cannot be pickled becomes an error that says so."""
+    try:
+        sending.send((outcome, *more))
+    except OSError:
+        raise
+    except Exception:  # noqa: BLE001 - its traceback goes instead
+        failure = f"{outcome[2]}{traceback.format_exc()}"
+        sending.send(((False, RuntimeError(f"the build's {who} could not answer:\n{failure}"), ""), *more))
+
+
+def returned(outcome: Outcome) -> Any:
+    """The result another process sent, or its exception raised here: a BuildError as it was,
+    another one with that process's traceback as its cause."""
+    done, value, trace = outcome
     if done:
         return value
     if isinstance(value, BuildError):
@@ -69,20 +96,20 @@ def in_own_process(work: Callable[[], Result], progress: Progress) -> Result:
     raise value from ApartError(trace)
 
 
+def ended(who: str, exit_code: int | None) -> BuildError:
+    """The build error for a forked process that ended without an answer (killed when memory ran out, most often)."""
+    message = f"{who} ended without an answer (exit code {exit_code})"
+    hint = "if the machine ran out of memory, build again with one process: python build.py --jobs 1"
+    return BuildError([SiteError("the build", message, hint=hint)])
+
+
 def _run(
     work: Callable[[], object], progress: Progress, cpu_before: float, sending: Connection, unblocked: set
 ) -> None:
     signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # Ctrl-C as the parent had it before the fork
     progress.forked(cpu_before)
+    outcome = caught(work)
     try:
-        outcome = (True, work(), "", progress.state())
-    except BaseException as exc:  # noqa: BLE001 - every ending goes back to the parent, which raises it
-        outcome = (False, exc, traceback.format_exc(), progress.state())
-    try:
-        sending.send(outcome)
+        answer(sending, outcome, "rendering process", progress.state())
     except OSError:  # the parent stopped waiting (Ctrl-C)
         return
-    except Exception:  # noqa: BLE001 - a result or exception that cannot be pickled: its traceback goes instead
-        failure = f"{outcome[2]}{traceback.format_exc()}"
-        answer = RuntimeError(f"the build's rendering process could not answer:\n{failure}")
-        sending.send((False, answer, "", progress.state()))

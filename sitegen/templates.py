@@ -96,7 +96,10 @@ class _Layouts(FileSystemLoader):
 def compile_templates(root: Path) -> None:
     """Compile every layout in this process now (serve: its first build ran in worker processes, and
     the first edit should not wait for Jinja2 to compile the post template)."""
-    env = make_environment(root)
+    _compile_all(make_environment(root))
+
+
+def _compile_all(env: Environment) -> None:
     for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml", ".txt"))):
         with contextlib.suppress(TemplateError):  # a broken layout is reported by the build that renders it
             env.get_template(name)
@@ -254,7 +257,8 @@ def render_pages(
     errors: dict[tuple, SiteError] = {}
     progress = progress or Progress.quiet()
     progress.stage("Rendering pages", len(todo))
-    for name, result in map_chunks(_renderer, render_chunk, (site, bodies, assets), todo, jobs, progress.advance):
+    shared = (site, bodies, assets)
+    for name, result in map_chunks(_renderer, render_chunk, shared, todo, jobs, progress.advance, _weight):
         if isinstance(result, SiteError):
             errors.setdefault((result.file, result.line, result.message), result)
         elif sink is not None:
@@ -317,7 +321,15 @@ def _stable(value: Any, documents: Mapping[tuple, str]) -> Any:
 
 
 def _renderer(shared: tuple) -> Renderer:
-    return Renderer(*shared)
+    renderer = Renderer(*shared)
+    _compile_all(renderer.env)  # once, here: the worker processes forked from this one inherit them
+    return renderer
+
+
+def _weight(page: Page) -> int:
+    """About how much work a page is to render: a tag page lists hundreds of posts, the sitemap every page."""
+    listed = (page.data.get(name) for name in ("entries", "rows"))
+    return 1 + sum(len(value) for value in listed if isinstance(value, (tuple, list)))
 
 
 def render_chunk(renderer: Renderer, pages: Sequence[Page]) -> list[tuple[str, bytes | SiteError]]:
