@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import shutil
+import signal
 import tempfile
+import threading
+import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -134,6 +138,26 @@ class Seen:
 
     def __repr__(self) -> str:
         return f"Seen({self._items()!r})"
+
+
+@contextlib.contextmanager
+def ctrl_c_once(ready: Callable[[], bool]) -> Iterator[None]:
+    """Ctrl-C in this thread, as a terminal would send it, as soon as ready() (or after 30 s), with
+    Python's own handler in place even where this run was started with SIGINT ignored (in the background)."""
+    main = threading.get_ident()
+
+    def interrupt() -> None:
+        deadline = time.monotonic() + 30
+        while not ready() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        threading.Thread(target=interrupt, daemon=True).start()
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
 
 
 def count_conversions(monkeypatch: pytest.MonkeyPatch, *runners: Any) -> Seen:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import signal
 import threading
 import time
 
 import pytest
-from conftest import Seen, build_site
+from conftest import Seen, build_site, ctrl_c_once
 
 from sitegen import apart
 from sitegen.apart import ApartError, in_own_process
@@ -68,23 +67,9 @@ def test_when_this_process_is_interrupted_the_forked_one_is_stopped_and_waited_f
         started.append(os.getpid())
         time.sleep(60)
 
-    def interrupt_once_started():
-        deadline = time.monotonic() + 30
-        while not started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        signal.pthread_kill(main, signal.SIGINT)  # as Ctrl-C would, where the build waits
-
-    main = threading.get_ident()
-
-    # Python's own Ctrl-C handler, even where this run was started with SIGINT ignored (in the background)
-    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        threading.Thread(target=interrupt_once_started, daemon=True).start()
-        begun = time.monotonic()
-        with pytest.raises(KeyboardInterrupt):
-            in_own_process(long_work, Progress.quiet())
-    finally:
-        signal.signal(signal.SIGINT, handler)
+    begun = time.monotonic()
+    with ctrl_c_once(lambda: started), pytest.raises(KeyboardInterrupt):
+        in_own_process(long_work, Progress.quiet())
     assert time.monotonic() - begun < 30
     [pid] = started
     with pytest.raises(ProcessLookupError):

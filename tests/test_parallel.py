@@ -4,11 +4,10 @@ made too much memory their own are replaced; none is left running."""
 import multiprocessing
 import os
 import signal
-import threading
 import time
 
 import pytest
-from conftest import Seen
+from conftest import Seen, ctrl_c_once
 
 from sitegen import parallel
 from sitegen.apart import ApartError
@@ -118,22 +117,9 @@ def test_when_this_process_is_interrupted_its_workers_are_stopped_and_waited_for
         time.sleep(60)
         return list(chunk)
 
-    def interrupt_once_started():
-        deadline = time.monotonic() + 30
-        while len(started) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        signal.pthread_kill(main, signal.SIGINT)  # as Ctrl-C would, while the results are awaited
-
-    main = threading.get_ident()
-    # Python's own Ctrl-C handler, even where this run was started with SIGINT ignored (in the background)
-    handler = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        threading.Thread(target=interrupt_once_started, daemon=True).start()
-        begun = time.monotonic()
-        with pytest.raises(KeyboardInterrupt):
-            list(map_chunks(lambda shared: shared, slow, None, list(range(100)), 2))
-    finally:
-        signal.signal(signal.SIGINT, handler)
+    begun = time.monotonic()
+    with ctrl_c_once(lambda: len(started) >= 2), pytest.raises(KeyboardInterrupt):
+        list(map_chunks(lambda shared: shared, slow, None, list(range(100)), 2))
     assert time.monotonic() - begun < 30
     assert len(set(started)) == 2
     for pid in started:
