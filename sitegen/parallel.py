@@ -114,10 +114,10 @@ def _in_workers(bounds: list[tuple[int, int]], jobs: int, advance: Callable[[int
                 worker.give(chunk)
                 busy[worker.connection] = (worker, index)
             if following in finished:
-                results = finished.pop(following)
+                start, end = bounds[following]
+                yield from finished.pop(following)
                 following += 1
-                yield from results
-                advance(bounds[following - 1][1] - bounds[following - 1][0])
+                advance(end - start)
                 continue
             for connection in wait(list(busy)):
                 worker, index = busy.pop(connection)
@@ -154,7 +154,7 @@ class _Worker:
         return returned(outcome), retiring
 
     def stop(self) -> None:
-        """Ends the worker: at once when it is idle (it sees its connection closed) or still working."""
+        """Ends the worker (at once, if it is still working) and waits for it."""
         if self.process.is_alive():
             self.process.terminate()
         self.process.join()

@@ -257,14 +257,18 @@ def render_pages(
     errors: dict[tuple, SiteError] = {}
     progress = progress or Progress.quiet()
     progress.stage("Rendering pages", len(todo))
-    shared = (site, bodies, assets)
-    for name, result in map_chunks(_renderer, render_chunk, shared, todo, jobs, progress.advance, _weight):
-        if isinstance(result, SiteError):
-            errors.setdefault((result.file, result.line, result.message), result)
-        elif sink is not None:
-            sink(name, result)  # written at once: a big site's pages are never all held in memory
-        else:
-            files[name] = result
+    if todo:
+        renderer = _renderer(site, bodies, assets)  # here, once: the workers forked from this process inherit it
+        try:
+            for name, result in map_chunks(_same, render_chunk, renderer, todo, jobs, progress.advance, _weight):
+                if isinstance(result, SiteError):
+                    errors.setdefault((result.file, result.line, result.message), result)
+                elif sink is not None:
+                    sink(name, result)  # written at once: a big site's pages are never all held in memory
+                else:
+                    files[name] = result
+        finally:
+            renderer.release()  # this thread's environment keeps its templates, not this site's model
     return RenderedPages(files, kept, prints, list(errors.values()))
 
 
@@ -320,9 +324,13 @@ def _stable(value: Any, documents: Mapping[tuple, str]) -> Any:
     return value
 
 
-def _renderer(shared: tuple) -> Renderer:
-    renderer = Renderer(*shared)
-    _compile_all(renderer.env)  # once, here: the worker processes forked from this one inherit them
+def _renderer(site: Site, bodies: Bodies, assets: Assets) -> Renderer:
+    renderer = Renderer(site, bodies, assets)
+    _compile_all(renderer.env)  # every layout, before workers are forked: they inherit them compiled
+    return renderer
+
+
+def _same(renderer: Renderer) -> Renderer:
     return renderer
 
 

@@ -256,3 +256,17 @@ def test_a_post_without_summary_is_described_by_the_start_of_its_text(site_root)
     assert '<meta name="description" content="Nội dung chưa được dịch.">' in read(site_root, VI_ONLY)
     assert "Nội dung chưa được dịch." in read(site_root, "tin-tuc/index.html")
     assert "<summary>Nội dung chưa được dịch.</summary>" in read(site_root, "feed.xml")
+
+
+def test_after_a_build_in_this_process_the_template_environment_no_longer_holds_the_site(site_root):
+    from conftest import edit
+
+    from sitegen.templates import make_environment
+
+    build_site(site_root)  # the first build renders in a process of its own; the next one here
+    edit(site_root, "content/news/hoi-nghi.vi.md", "Tóm tắt hội nghị.", "Tóm tắt hội nghị thi đua.")
+    later = build_site(site_root)
+    assert later.pages_per_language["vi"] > 0
+    globals_left = make_environment(site_root).globals
+    assert "body" not in globals_left  # the renderer's calls, which hold the site's model
+    assert "config" not in globals_left
