@@ -110,7 +110,7 @@ def load_documents(
     progress = progress or Progress.quiet()
     if cache is None:
         progress.stage("Reading content", len(paths))
-        read = list(map_chunks(_same, _read_chunk, config, paths, jobs, progress.advance))
+        read = list(map_chunks(_read_chunk, config, paths, jobs, progress.advance))
     else:
         inputs = inputs or {}
         listed = {str(path): inputs.get(input_name(config.root, path)) for path, _ in paths}
@@ -128,7 +128,7 @@ def load_documents(
         # Read, but parsed only when their bytes are not those read last time.
         reading = [(path, kind, cache[str(path)].digest if str(path) in cache else None) for path, kind in stale]
         progress.stage("Reading content", len(stale))
-        fresh = map_chunks(_same, _read_if_changed, config, reading, jobs, progress.advance)
+        fresh = map_chunks(_read_if_changed, config, reading, jobs, progress.advance)
         for (path, _), (digest, result) in zip(stale, fresh, strict=True):
             kept = cache[str(path)].read if result is None else result
             cache[str(path)] = KeptFile(stamps[str(path)], kept, digest)
@@ -157,10 +157,6 @@ def _documents(config: Config, sources: Mapping[tuple, _Source], errors: list[Si
 def _is_editor_junk(name: str) -> bool:
     # Word and editors leave lock and backup files next to the ones being edited.
     return name.startswith((".", "~", "_"))
-
-
-def _same(config: Config) -> Config:
-    return config
 
 
 def _read_chunk(config: Config, paths: list[tuple[Path, str]]) -> list[tuple[_Source | None, list[SiteError]]]:

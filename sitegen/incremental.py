@@ -19,7 +19,6 @@ from sitegen.parallel import default_jobs
 from sitegen.pipeline import Caches, SiteFiles, render_site
 from sitegen.previewsearch import PreviewSearch
 from sitegen.quickedit import render_edited
-from sitegen.templates import compile_templates
 from sitegen.urls import output_file
 
 PREVIEW = Path(".cache") / "preview"
@@ -87,8 +86,6 @@ class Preview:
                 return Outcome(self.errors, (), time.perf_counter() - started)
             self.errors = ()
             changed = self._sync(rendered, written)
-            if self._last is None:
-                compile_templates(self.root)  # the first build rendered in worker processes
             with self._state:
                 self.caches = Caches(self.caches.sources, self.caches.bodies, rendered.prints)
                 self._forget(list(self._fresh or ()))  # rendered here from the post as it was before its last save

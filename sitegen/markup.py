@@ -436,7 +436,8 @@ def render_bodies(
     todo = {keys[(d.kind, d.stem, d.lang)]: d for d in documents if keys[(d.kind, d.stem, d.lang)] in needed}
     progress = progress or Progress.quiet()
     progress.stage("Converting Markdown", len(todo))
-    converted = map_chunks(Converter, _convert_chunk, links, list(todo.values()), jobs, progress.advance)
+    converter = Converter(links) if todo else None  # made here, once: the workers forked from this process inherit it
+    converted = map_chunks(_convert_chunk, converter, list(todo.values()), jobs, progress.advance)
     # Into the store as they come, a few hundred at a time: HTML is read from there when a page shows it.
     batch: dict[str, tuple[Rendered, list[SiteError]]] = {}
     for key, result in zip(todo, converted, strict=True):

@@ -42,27 +42,25 @@ def default_jobs() -> int:
 
 
 def map_chunks(
-    prepare: Callable[[Any], State],
     work: Callable[[State, Sequence[Item]], list[Result]],
-    shared: Any,
+    state: State,
     items: Sequence[Item],
     jobs: int,
     advance: Callable[[int], None] | None = None,
     weight: Callable[[Item], int] | None = None,
 ) -> Iterator[Result]:
-    """work(prepare(shared), chunk) over contiguous chunks of items, each result in the items' order,
-    yielded as its chunk finishes: the caller need not hold them all.
+    """work(state, chunk) over contiguous chunks of items, each result in the items' order, yielded
+    as its chunk finishes: the caller need not hold them all.
 
-    prepare runs once, here, before any worker is forked (a template environment, a Markdown
-    converter): the workers inherit what it made. Everything runs in this process when jobs is 1 or
-    where processes cannot be forked (Windows), and the result is the same whichever way it was made.
-    `advance` is told how many items each finished chunk held; `weight` tells how much work an item
-    is (1 each without it).
+    The workers are forked from this process and inherit `state` as it is (a template environment
+    with its layouts compiled, a Markdown converter): made once, by the caller. Everything runs in
+    this process when jobs is 1 or where processes cannot be forked (Windows), and the result is the
+    same whichever way it was made. `advance` is told how many items each finished chunk held;
+    `weight` tells how much work an item is (1 each without it).
     """
     if not items:
         return
     advance = advance or _ignore
-    state = prepare(shared)
     if jobs < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for start, end in chunk_bounds([1] * len(items), 1):
             yield from work(state, items[start:end])

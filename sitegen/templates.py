@@ -93,12 +93,6 @@ class _Layouts(FileSystemLoader):
         return source, filename, still_fresh
 
 
-def compile_templates(root: Path) -> None:
-    """Compile every layout in this process now (serve: its first build ran in worker processes, and
-    the first edit should not wait for Jinja2 to compile the post template)."""
-    _compile_all(make_environment(root))
-
-
 def _compile_all(env: Environment) -> None:
     for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml", ".txt"))):
         with contextlib.suppress(TemplateError):  # a broken layout is reported by the build that renders it
@@ -260,7 +254,7 @@ def render_pages(
     if todo:
         renderer = _renderer(site, bodies, assets)  # here, once: the workers forked from this process inherit it
         try:
-            for name, result in map_chunks(_same, render_chunk, renderer, todo, jobs, progress.advance, _weight):
+            for name, result in map_chunks(render_chunk, renderer, todo, jobs, progress.advance, _weight):
                 if isinstance(result, SiteError):
                     errors.setdefault((result.file, result.line, result.message), result)
                 elif sink is not None:
@@ -326,11 +320,9 @@ def _stable(value: Any, documents: Mapping[tuple, str]) -> Any:
 
 def _renderer(site: Site, bodies: Bodies, assets: Assets) -> Renderer:
     renderer = Renderer(site, bodies, assets)
-    _compile_all(renderer.env)  # every layout, before workers are forked: they inherit them compiled
-    return renderer
-
-
-def _same(renderer: Renderer) -> Renderer:
+    # Every layout, here: workers forked from this process inherit them compiled, and in serve the
+    # first edit's page is rendered in this thread's environment without waiting for Jinja2.
+    _compile_all(renderer.env)
     return renderer
 
 

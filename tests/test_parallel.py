@@ -27,39 +27,34 @@ def _pids(_state, chunk):
 def test_results_come_back_in_the_items_order_and_every_item_is_counted(jobs):
     counted = []
     items = list(range(1234))
-    results = map_chunks(lambda shared: shared, _add, 10, items, jobs, counted.append)
+    results = map_chunks(_add, 10, items, jobs, counted.append)
     assert list(results) == [10 + x for x in items]
     assert sum(counted) == len(items)
     assert len(counted) > 1  # counted chunk by chunk, for the progress line
 
 
 def test_results_can_be_used_before_the_last_chunk_is_done_and_stopping_early_leaves_no_worker():
-    results = map_chunks(lambda shared: shared, _add, 0, list(range(2000)), 2)
+    results = map_chunks(_add, 0, list(range(2000)), 2)
     assert next(results) == 0
     assert multiprocessing.active_children()
     results.close()
     assert multiprocessing.active_children() == []
 
 
-def test_prepare_runs_once_here_and_the_workers_inherit_what_it_made():
-    prepared = []
+def test_the_workers_inherit_the_state_this_process_made():
+    state = {"made in": os.getpid(), "model": "mô hình"}
 
-    def prepare(shared):
-        prepared.append(os.getpid())
-        return {"made in": os.getpid(), "shared": shared}
+    def work(inherited, chunk):
+        return [(inherited["made in"], inherited["model"], os.getpid()) for _ in chunk]
 
-    def work(state, chunk):
-        return [(state["made in"], state["shared"], os.getpid()) for _ in chunk]
-
-    results = list(map_chunks(prepare, work, "mô hình", list(range(600)), 2))
-    assert prepared == [os.getpid()]
-    assert {(made_in, shared) for made_in, shared, _ in results} == {(os.getpid(), "mô hình")}
+    results = list(map_chunks(work, state, list(range(600)), 2))
+    assert {(made_in, model) for made_in, model, _ in results} == {(os.getpid(), "mô hình")}
     assert os.getpid() not in {worker for _, _, worker in results}
 
 
 def test_a_worker_is_kept_while_it_makes_little_memory_its_own():
     counted = []
-    pids = set(map_chunks(lambda shared: shared, _pids, None, list(range(4000)), 2, counted.append))
+    pids = set(map_chunks(_pids, None, list(range(4000)), 2, counted.append))
     assert len(counted) >= 8
     assert len(pids) == 2
 
@@ -72,7 +67,7 @@ def test_a_worker_that_has_made_more_memory_its_own_than_the_limit_is_replaced_a
         return [(os.getpid(), sum(big) > 0) for _ in chunk]
 
     counted = []
-    results = list(map_chunks(lambda shared: shared, touch_all, inherited, list(range(40)), 2, counted.append))
+    results = list(map_chunks(touch_all, inherited, list(range(40)), 2, counted.append))
     assert all(touched for _, touched in results)
     assert len({pid for pid, _ in results}) == len(counted)  # a new worker for every chunk
 
@@ -94,7 +89,7 @@ def test_an_error_in_a_worker_comes_back_with_the_worker_traceback():
         return [{}["no such key"] for _ in chunk]
 
     with pytest.raises(KeyError) as caught:
-        list(map_chunks(lambda shared: shared, a_bug_in_a_chunk, None, list(range(100)), 2))
+        list(map_chunks(a_bug_in_a_chunk, None, list(range(100)), 2))
     assert isinstance(caught.value.__cause__, ApartError)
     assert "a_bug_in_a_chunk" in str(caught.value.__cause__)
     assert multiprocessing.active_children() == []
@@ -102,7 +97,7 @@ def test_an_error_in_a_worker_comes_back_with_the_worker_traceback():
 
 def test_a_worker_that_dies_is_a_build_error_with_its_exit_code_and_what_to_do():
     with pytest.raises(BuildError) as caught:
-        list(map_chunks(lambda shared: shared, lambda _state, _chunk: os._exit(5), None, list(range(100)), 2))
+        list(map_chunks(lambda _state, _chunk: os._exit(5), None, list(range(100)), 2))
     [error] = caught.value.errors
     assert "a worker process ended without an answer (exit code 5)" in error.message
     assert "--jobs 1" in error.hint
@@ -119,7 +114,7 @@ def test_when_this_process_is_interrupted_its_workers_are_stopped_and_waited_for
 
     begun = time.monotonic()
     with ctrl_c_once(lambda: len(started) >= 2), pytest.raises(KeyboardInterrupt):
-        list(map_chunks(lambda shared: shared, slow, None, list(range(100)), 2))
+        list(map_chunks(slow, None, list(range(100)), 2))
     assert time.monotonic() - begun < 30
     assert len(set(started)) == 2
     for pid in started:
@@ -135,7 +130,7 @@ def test_when_the_process_that_forked_the_workers_is_killed_they_end_too():
         return list(chunk)
 
     def build_killed_while_waiting():
-        results = map_chunks(lambda shared: shared, work, None, list(range(4000)), 2)
+        results = map_chunks(work, None, list(range(4000)), 2)
         next(results)
         time.sleep(60)  # killed meanwhile, as the machine's out-of-memory killer would
 
