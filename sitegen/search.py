@@ -187,12 +187,14 @@ def make_search_index(
     bundle_pages: int,
     previous: Path | None = None,
     redo: set[int] | None = None,
+    runs: int = 2,
 ) -> dict[str, str]:
     """Index the searchable pages `names` (bytes from `files`) into folder/pagefind/; the search digest
     (`search_digest`) of each page indexed anew.
 
     A big site's index is made of bundles of about `bundle_pages` pages each (Pagefind holds a whole
-    bundle in memory: about 200 KB per page), two Pagefind runs at a time, merged by the search page.
+    bundle in memory: 150-170 MB for 1,000 pages), `runs` Pagefind runs at a time (each uses more than
+    one core), merged by the search page.
     With `previous` (the pagefind/ folder of the last build), only the bundles numbered in `redo` are
     made again; the others are copied. A failure is a build error, and nothing gets published.
     """
@@ -209,7 +211,7 @@ def make_search_index(
     staging = _staging_folder(len(names))
     try:
         digests: dict[str, str] = {}
-        failures = _run_pagefind(program, staging, files, groups, made, digests)
+        failures = _run_pagefind(program, staging, files, groups, made, digests, runs)
         if failures:
             message = f"the search index could not be built: {failures[0]}"
             raise_if_any([SiteError(INDEX_FOLDER, message, None, _INSTALL_HINT)])
@@ -239,27 +241,34 @@ def _run_pagefind(
     staging: Path,
     files: Mapping[str, bytes],
     groups: Mapping[int, list[str]],
-    made: Mapping,
+    made: Mapping[int, Path],
     digests: dict[str, str],
+    runs: int,
 ) -> list[str]:
-    """Stage each bundle's pages (their digests into `digests`) and run Pagefind on them, _PARALLEL at a
-    time; the failures' last lines."""
-    pending, running, failures = list(made), [], []
+    """Stage each bundle's pages (their digests into `digests`) and run Pagefind on them, `runs` at a
+    time; the failures' last lines. The next bundle is staged while Pagefind works on the last ones."""
+    order = list(made)
+    running: list[tuple[Path, subprocess.Popen]] = []
+    failures: list[str] = []
+
+    def finish_first() -> None:
+        site, process = running.pop(0)
+        out, err = process.communicate()
+        shutil.rmtree(site, ignore_errors=True)  # staged pages are memory (/dev/shm): freed bundle by bundle
+        if process.returncode != 0:
+            failures.append(((err or out).decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1])
+
     try:
-        while pending or running:
-            while pending and len(running) < _PARALLEL:
-                number = pending.pop(0)
-                site = staging / f"site-{number}"
-                site.mkdir()
-                # In sorted order, one page after another: Pagefind's output follows the order the folder lists.
-                digests.update(_stage(site, files, groups[number]))
-                command = [str(program), "--site", str(site), "--output-path", str(made[number]), "--quiet"]
-                running.append((site, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
-            site, process = running.pop(0)
-            out, err = process.communicate()
-            shutil.rmtree(site, ignore_errors=True)  # staged pages are memory (/dev/shm): freed bundle by bundle
-            if process.returncode != 0:
-                failures.append(((err or out).decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1])
+        site = _stage_bundle(staging, files, groups, order[0], digests) if order else None
+        for position, number in enumerate(order):
+            if len(running) == runs:
+                finish_first()
+            command = [str(program), "--site", str(site), "--output-path", str(made[number]), "--quiet"]
+            running.append((site, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)))
+            if position + 1 < len(order):
+                site = _stage_bundle(staging, files, groups, order[position + 1], digests)
+        while running:
+            finish_first()
     finally:
         for _, process in running:  # only when something went wrong while Pagefind was at work
             process.kill()
@@ -267,7 +276,14 @@ def _run_pagefind(
     return failures
 
 
-_PARALLEL = 2  # Pagefind runs at once: its own threads use the cores; two bundles keep memory bounded
+def _stage_bundle(
+    staging: Path, files: Mapping[str, bytes], groups: Mapping[int, list[str]], number: int, digests: dict[str, str]
+) -> Path:
+    # In sorted order, one page after another: Pagefind's output follows the order the folder lists.
+    site = staging / f"site-{number}"
+    site.mkdir()
+    digests.update(_stage(site, files, groups[number]))
+    return site
 
 
 def _move_contents(source: Path, target: Path) -> None:

@@ -274,6 +274,25 @@ def test_a_failed_preview_index_keeps_the_pages_and_the_next_update_makes_it_who
     assert "/tin-tuc/hoi-nghi-thi-dua-nam-2021/" in search_fragments(site_root)
 
 
+def test_the_preview_runs_pagefind_one_bundle_at_a_time_beside_the_model_it_keeps(site_root, monkeypatch):
+    set_config(site_root, search_bundle_pages=2)  # several bundles
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    runs, others_running = [], []
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        others_running.append(sum(run.poll() is None for run in runs))
+        runs.append(real_popen(*args, **kwargs))
+        return runs[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    assert preview.index_search() > 2
+    assert len(runs) > 2
+    assert others_running == [0] * len(runs), "each Pagefind run started once the last one had ended"
+    assert "/tin-tuc/hoi-nghi-thi-dua-nam-2021/" in search_fragments(site_root)
+
+
 @pytest.fixture
 def start_rebuilds():
     """serve's Rebuilds for a preview; their threads end with the test (else they print into the next one's output)."""
