@@ -17,10 +17,13 @@ from sitegen.search import INDEX_FOLDER, bundle_count, is_searchable, make_searc
 
 # Where the next index is made before it replaces the preview's (ours alone, like the preview folder).
 WORK = Path(".cache") / "preview-search"
-# Pagefind runs at once. The build runs two, beside a small process; the preview keeps its model (some
-# 300 MB at 10,000 posts), and with two runs of 150-170 MB beside it took 600 MB. One at a time keeps it
-# under 500 MB, and leaves a core to the edits saved meanwhile; the first index takes longer (30 s against 18).
+# Pagefind runs at once, and the most pages in one of the preview's bundles. The build runs two, beside
+# a small process. The preview keeps its model (300-370 MB at 10,000 posts), and with two runs of 150-170 MB
+# (bundles of 1,000 pages) beside it took 600 MB. One run at a time, of 500 pages (80-90 MB), keeps it
+# under 500 MB and leaves a core to the edits saved meanwhile; after an edit, the bundle made again
+# takes half as long. The first index takes longer (23 s against 18 at 10,000 posts).
 RUNS = 1
+BUNDLE_PAGES = 500
 
 
 class PreviewSearch:
@@ -52,7 +55,8 @@ class PreviewSearch:
         the new index in place; how many bundles were made.
 
         What is written meanwhile is taken up by the next update. Raises BuildError when Pagefind fails;
-        the next update then makes the whole index again."""
+        the next update then makes the whole index again. Bundles hold at most BUNDLE_PAGES pages."""
+        bundle_pages = min(bundle_pages, BUNDLE_PAGES)
         with lock:  # what the preview wrote until now; the pages themselves are read after, without the lock
             changed, self.changed = self.changed, set()
             names = sorted(self.searchable)

@@ -274,8 +274,10 @@ def test_a_failed_preview_index_keeps_the_pages_and_the_next_update_makes_it_who
     assert "/tin-tuc/hoi-nghi-thi-dua-nam-2021/" in search_fragments(site_root)
 
 
-def test_the_preview_runs_pagefind_one_bundle_at_a_time_beside_the_model_it_keeps(site_root, monkeypatch):
-    set_config(site_root, search_bundle_pages=2)  # several bundles
+def test_the_preview_runs_pagefind_one_small_bundle_at_a_time_beside_the_model_it_keeps(site_root, monkeypatch):
+    from sitegen import previewsearch
+
+    monkeypatch.setattr(previewsearch, "BUNDLE_PAGES", 2)  # the site's own setting stays at 1,000 pages a bundle
     preview = Preview(site_root, URL)
     preview.rebuild()
     runs, others_running = [], []
