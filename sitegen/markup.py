@@ -380,7 +380,7 @@ def body_keys(documents: Sequence[Document], links: Links) -> dict[tuple, str]:
     seen: dict[tuple[str, str], object] = {}  # posts in one folder often share a picture
     for doc in documents:
         folder = posixpath.dirname(doc.file)
-        targets = set(_link_targets(doc.body)) | ({doc.cover.src} if doc.cover else set())
+        targets = set(doc.packed_body.targets) | ({doc.cover.src} if doc.cover else set())
         pointed = []
         for target in sorted(targets):
             if (target, folder) not in seen:
@@ -388,26 +388,6 @@ def body_keys(documents: Sequence[Document], links: Links) -> dict[tuple, str]:
             pointed.append((target, seen[(target, folder)]))
         keys[(doc.kind, doc.stem, doc.lang)] = _body_key(doc, base + repr(pointed))
     return keys
-
-
-# Link and image targets as Python-Markdown reads them: inline (with or without <...>), reference
-# definitions, and any word that looks like a content file, to err on the side of a new key.
-_INLINE_TARGET = re.compile(r"\]\(\s*(?:<([^>\n]*)>|([^)\s]+))")
-_REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<([^>\n]*)>|(\S+))", re.MULTILINE)
-_FILE_SUFFIX = re.compile(r"\.(?:md|jpe?g|png|gif|webp|svg|avif)\b", re.IGNORECASE)
-_TOKEN_EDGE = re.compile(r"[\s()<>\[\]\"']")
-
-
-def _link_targets(body: str) -> Iterator[str]:
-    for pattern in (_INLINE_TARGET, _REFERENCE_TARGET) if "]:" in body else (_INLINE_TARGET,):
-        for match in pattern.finditer(body):
-            yield match.group(1) or match.group(2) or ""
-    for match in _FILE_SUFFIX.finditer(body):  # found by its suffix, then read back to where the word starts
-        start = match.start()
-        while start > 0 and not _TOKEN_EDGE.match(body, start - 1):
-            start -= 1
-        if start < match.start():
-            yield body[start : match.end()]
 
 
 def _pointed_to(links: Links, target: str, doc_file: str) -> object:
@@ -462,7 +442,7 @@ _STORE_BATCH = 500
 
 def _body_key(doc: Document, context: str) -> str:
     head = repr((doc.file, doc.body_line, doc.cover, context)).encode()
-    return sha256_hex(head + b"\0" + doc.body_utf8)
+    return sha256_hex(head + b"\0" + doc.packed_body.digest)
 
 
 def _convert_chunk(converter: Converter, documents: Sequence[Document]) -> list[tuple[Rendered, list[SiteError]]]:

@@ -290,7 +290,7 @@ def page_fingerprints(site: Site, body_keys: Mapping[tuple, str], assets: Assets
 
 _SCALARS = frozenset({str, int, float, bool, type(None), datetime})
 # Field values' repr is much quicker than a dataclass's own; a body is covered by its key.
-_DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "body_utf8")
+_DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Document) if f.name != "packed_body")
 _PAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Page) if f.name != "data")
 
 

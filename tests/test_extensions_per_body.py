@@ -45,12 +45,20 @@ def test_each_extension_is_kept_for_a_body_that_holds_its_mark():
 
 def test_the_converter_uses_a_quick_instance_without_the_extensions_a_plain_body_does_not_need(tmp_path: Path):
     from sitegen.content import Document
+    from sitegen.packedbody import PackedBody
 
     converter = Converter(Links(None, tmp_path, {}))
     fields = {name: None for name in Document.__dataclass_fields__}
-    plain = Document(**fields | {"body_utf8": "Chữ *thường*.".encode(), "file": "content/news/a.vi.md", "body_line": 1})
+    plain = Document(
+        **fields | {"packed_body": PackedBody.of("Chữ *thường*."), "file": "content/news/a.vi.md", "body_line": 1}
+    )
     table = Document(
-        **fields | {"body_utf8": b"| a | b |\n|---|---|\n| 1 | 2 |", "file": "content/news/b.vi.md", "body_line": 1}
+        **fields
+        | {
+            "packed_body": PackedBody.of("| a | b |\n|---|---|\n| 1 | 2 |"),
+            "file": "content/news/b.vi.md",
+            "body_line": 1,
+        }
     )
     html = [converter.convert(doc)[0].html for doc in (plain, table)]
     assert html == ["<p>Chữ <em>thường</em>.</p>", markdown.markdown(table.body, extensions=list(EXTENSIONS))]
