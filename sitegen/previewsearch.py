@@ -18,7 +18,7 @@ from sitegen.search import INDEX_FOLDER, bundle_count, is_searchable, make_searc
 # Where the next index is made before it replaces the preview's (ours alone, like the preview folder).
 WORK = Path(".cache") / "preview-search"
 # Pagefind runs at once, and the most pages in one of the preview's bundles. The build runs two, beside
-# a small process. The preview keeps its model (300-370 MB at 10,000 posts), and with two runs of 150-170 MB
+# a small process. The preview keeps its model (290-370 MB at 10,000 posts), and with two runs of 150-170 MB
 # (bundles of 1,000 pages) beside it took 600 MB. One run at a time, of 500 pages (80-90 MB), keeps it
 # under 500 MB and leaves a core to the edits saved meanwhile; after an edit, the bundle made again
 # takes half as long. The first index takes longer (23 s against 18 at 10,000 posts).
