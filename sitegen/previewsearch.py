@@ -79,7 +79,7 @@ class PreviewSearch:
             shutil.rmtree(self.work)  # an update stopped half-way (the preview was closed)
         self.work.mkdir(parents=True)
         try:
-            after.update(make_search_index(self.work, pages, names, bundle_pages, previous, redo, RUNS))
+            after.update(make_search_index(self.work, pages, names, bundle_pages, previous, redo, runs=RUNS))
             swap_folder(self.work / INDEX_FOLDER, current)  # a search started just now is answered by the next
         finally:
             shutil.rmtree(self.work, ignore_errors=True)
