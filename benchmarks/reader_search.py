@@ -1,0 +1,128 @@
+"""How long a reader on a phone waits for search results on a built site: slow network, slow CPU.
+
+    python benchmarks/reader_search.py OUTPUT_DIR [--page tim-kiem/] [--query "giao uoc" ...]
+
+Serves the built site on 127.0.0.1 (HTTP/1.1, as simple static hosting does), opens its search page
+in Debian's headless Chromium (Playwright) with Lighthouse's "slow 4G" phone profile: 150 ms round
+trips, 1.6 Mbit/s down, the CPU slowed four times. Then types each query, one after another in the
+same page, and times it from the Enter key until the page says how many results it found. The first
+query also waits for the index to load (pagefind.js, its WebAssembly, and every bundle's metadata);
+the later ones only for the index chunks holding their words and the results' fragments.
+
+Prints one JSON line: for each query the seconds, the requests made and the bytes served meanwhile,
+and the results shown. Exits 2 when there is no browser here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Lighthouse's mobile profile ("slow 4G"): what a reader's phone on a slow connection gets.
+SLOW_4G = {"latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
+CPU_SLOWDOWN = 4
+# Typed without diacritics, as readers do: words the benchmark corpus and the real site both have.
+QUERIES = ("giao uoc", "hoi nghi tong ket", "dong chi")
+GIVE_UP_MS = 180_000
+
+
+class _Counted(http.server.SimpleHTTPRequestHandler):
+    """Serves the folder and notes each file's path and size as it is sent."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive: the browser reuses its six connections, as on real hosting
+    served: list[tuple[str, int]]
+
+    def copyfile(self, source, outputfile) -> None:  # noqa: ANN001 - the base class's signature
+        data = source.read()
+        self.served.append((self.path, len(data)))
+        outputfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+def measure(folder: Path, page: str, queries: tuple[str, ...]) -> dict:
+    """Each query's time, requests, bytes and results shown, on the throttled phone profile."""
+    from playwright.sync_api import sync_playwright
+
+    served: list[tuple[str, int]] = []
+    handler = type("Handler", (_Counted,), {"served": served})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = f"http://127.0.0.1:{server.server_address[1]}/{page}"
+    timed = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 360, "height": 740})
+            tab = context.new_page()
+            cdp = context.new_cdp_session(tab)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", {"offline": False, **SLOW_4G})
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+            tab.goto(address, wait_until="load")
+            for query in queries:
+                before = len(served)
+                started = time.perf_counter()
+                tab.fill("input[name=q]", query)
+                tab.press("input[name=q]", "Enter")
+                tab.wait_for_function(_ANSWERED, timeout=GIVE_UP_MS)
+                seconds = time.perf_counter() - started
+                status = tab.eval_on_selector("#search-status", "element => element.textContent")
+                results = tab.eval_on_selector_all("#search-results > li", "items => items.length")
+                sent = served[before:]
+                timed.append(
+                    {
+                        "query": query,
+                        "seconds": round(seconds, 3),
+                        "requests": len(sent),
+                        "bytes": sum(size for _, size in sent),
+                        "results": results,
+                        "status": status,
+                    }
+                )
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"page": page, "profile": {**SLOW_4G, "cpu_slowdown": CPU_SLOWDOWN}, "queries": timed}
+
+
+# The search page has answered: its status says something other than "loading" (found, none or failed).
+_ANSWERED = """() => {
+  const status = document.getElementById('search-status').textContent;
+  const loading = document.querySelector('form[data-bundle]').dataset.loading;
+  return status !== '' && status !== loading;
+}"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="the built site (the output folder)")
+    parser.add_argument("--page", default="tim-kiem/", help="the search page's address in the site")
+    parser.add_argument("--query", action="append", help="a query to type (repeat for more)")
+    args = parser.parse_args(argv)
+    if not CHROMIUM.is_file():
+        print(f"no browser: Chromium not found at {CHROMIUM}", file=sys.stderr)
+        return 2
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        print("no browser: Playwright is not installed (pip install -e '.[test]')", file=sys.stderr)
+        return 2
+    if not (args.folder / args.page / "index.html").is_file():
+        parser.error(f"{args.folder / args.page / 'index.html'} not found: build the site first, or give --page")
+    print(json.dumps(measure(args.folder, args.page, tuple(args.query or QUERIES)), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
