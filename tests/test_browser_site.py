@@ -107,6 +107,33 @@ def test_a_search_without_diacritics_finds_the_conference_report(built, base, br
     page.close()
 
 
+def test_a_search_finding_more_than_a_page_of_results_says_how_many_and_shows_the_rest_on_request(site_root, browser):
+    for number in range(1, 26):
+        body = f"Ngày hội hiến máu tình nguyện lần thứ {number}."
+        write(
+            site_root,
+            f"content/news/hien-mau-{number:02}.vi.md",
+            f'---\ntitle: "Hiến máu đợt {number}"\ndate: 2021-04-{number:02} 08:00\n---\n\n{body}\n',
+        )
+    build_site(site_root, now=NOW)
+    with serve(site_root / "public") as base:
+        page, watch = open_page(browser, base, "tim-kiem/?q=hien+mau")
+        page.wait_for_selector("#search-results li", timeout=10_000)
+        assert page.inner_text("#search-status") == "25 kết quả cho “hien mau”", "the count is of all found"
+        assert len(page.query_selector_all("#search-results > li")) == 20
+        page.click("#search-more")
+        page.wait_for_function("document.querySelectorAll('#search-results > li').length === 25", timeout=10_000)
+        assert page.is_hidden("#search-more"), "nothing more to show"
+        titles = {h.inner_text() for h in page.query_selector_all("#search-results h2")}
+        assert titles == {f"Hiến máu đợt {number}" for number in range(1, 26)}
+        page.fill("#search-q", "dong chi")
+        page.press("#search-q", "Enter")
+        page.wait_for_function("document.querySelectorAll('#search-results > li').length < 20", timeout=10_000)
+        assert page.is_hidden("#search-more"), "a new search starts again from its own first page"
+        assert watch.problems() == []
+        page.close()
+
+
 def test_the_search_results_link_to_pages_under_the_base_path(built, base, browser):
     page, _ = open_page(browser, base, "tim-kiem/?q=dong+chi")
     link = page.wait_for_selector("#search-results li a", timeout=10_000)

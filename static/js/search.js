@@ -8,8 +8,11 @@
   var input = form.querySelector("input[name=q]");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
   var MARK = "\u2042"; // ends the folded words the index adds before the page text
   var WINDOW = 32; // words shown in an excerpt
+  var PAGE = 20; // results shown at a time: the "more" button shows the next ones
+  var count = new Intl.NumberFormat(document.documentElement.lang); // 3.412 in Vietnamese, 3,412 in English
   var loading = null;
   var latest = 0;
   var timer = 0;
@@ -89,8 +92,8 @@
     return paragraph;
   }
 
-  function render(results, query) {
-    list.replaceChildren();
+  // Appends one page of results (their data loaded) to the list; `total` is how many were found.
+  function render(results, query, total) {
     results.forEach(function (data) {
       var item = document.createElement("li");
       var heading = document.createElement("h2");
@@ -108,8 +111,19 @@
       item.append(excerpt(data.content, data.meta.title, query));
       list.append(item);
     });
-    var template = results.length ? form.dataset.found : form.dataset.none;
-    status.textContent = say(template, { count: results.length, query: query });
+    var template = total ? form.dataset.found : form.dataset.none;
+    status.textContent = say(template, { count: count.format(total), query: query });
+  }
+
+  // The next page of `found` after what the list shows, with the button for the rest.
+  function showMore(found, query, id) {
+    var start = list.children.length;
+    return Promise.all(found.slice(start, start + PAGE).map(function (result) { return result.data(); }))
+      .then(function (data) {
+        if (id !== latest) return;
+        render(data, query, found.length);
+        more.hidden = list.children.length >= found.length;
+      });
   }
 
   function search(query) {
@@ -118,6 +132,8 @@
     var address = new URL(window.location.href);
     if (query) address.searchParams.set("q", query); else address.searchParams.delete("q");
     window.history.replaceState(null, "", address);
+    more.hidden = true;
+    more.onclick = null;
     if (!query) {
       status.textContent = "";
       list.replaceChildren();
@@ -125,16 +141,29 @@
     }
     status.textContent = form.dataset.loading;
     find(query, false)
-      .then(function (results) { if (id === latest) render(results, query); })
+      .then(function (found) {
+        if (id !== latest) return;
+        list.replaceChildren();
+        render(found.first, query, found.results.length);
+        more.hidden = found.first.length >= found.results.length;
+        more.onclick = function () {
+          more.disabled = true;
+          showMore(found.results, query, id)
+            .catch(function () { if (id === latest) status.textContent = form.dataset.failed; })
+            .then(function () { more.disabled = false; });
+        };
+      })
       .catch(function () { if (id === latest) status.textContent = form.dataset.failed; });
   }
 
+  // Every result found (their data not loaded yet), and the data of the first page of them.
   function find(query, again) {
     var loaded = load(false);
     return loaded
       .then(function (pagefind) { return pagefind.search(query); })
       .then(function (found) {
-        return Promise.all(found.results.slice(0, 20).map(function (result) { return result.data(); }));
+        return Promise.all(found.results.slice(0, PAGE).map(function (result) { return result.data(); }))
+          .then(function (first) { return { results: found.results, first: first }; });
       })
       .catch(function (error) {
         if (again) throw error;
