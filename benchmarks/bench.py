@@ -66,7 +66,8 @@ MID_REBUILD = "serve edit: mid-rebuild"  # in the browser too: a save halfway th
 MID_INDEX = "serve edit: mid-index"  # and halfway through the preview's search index after it
 READER_FIRST = "reader: first search"  # the published site's search on a slow phone: index loaded, then found
 READER_NEXT = "reader: next search"  # the later queries in the same page
-IN_A_BROWSER = (IN_BROWSER, SAVED_AGAIN, MID_REBUILD, MID_INDEX, READER_FIRST, READER_NEXT)
+READER = (READER_FIRST, READER_NEXT)  # their peak memory would be the browser's: shown as "-"
+IN_A_BROWSER = (IN_BROWSER, SAVED_AGAIN, MID_REBUILD, MID_INDEX, *READER)
 TRASH = "trash"  # workdir/trash: what the steps replaced, removed when the run ends
 LAYOUT_COMMENT = "<!-- bố cục đã sửa -->\n"
 EDIT_SENTENCE = "\nCâu này được thêm vào để đo thời gian dựng lại sau khi sửa một bài.\n"
@@ -551,7 +552,18 @@ class Bench:
         for step, timed in ((READER_FIRST, [first]), (READER_NEXT, later)):
             if timed:
                 seconds = [query["seconds"] for query in timed]
-                run = Run(posts, "sitegen", step, _median(sorted(seconds)), 0.0, 0.0, 0, 0, "", seconds)
+                run = Run(
+                    posts,
+                    "sitegen",
+                    step,
+                    seconds=_median(sorted(seconds)),
+                    cpu_seconds=0.0,
+                    peak_mb=0.0,
+                    pages=0,
+                    returncode=0,
+                    output="",
+                    runs=seconds,
+                )
                 self.runs.append(run)
                 self.log(f"  sitegen  {step:24} {run.seconds:8.2f} s")
         profile = measured["profile"]
@@ -695,7 +707,7 @@ def table(runs: list[Run]) -> str:
         cpu, pages = (
             (f"{'-':>8}", f"{'-':>7}") if run.step in IN_A_BROWSER else (f"{run.cpu_seconds:8.2f}", f"{run.pages:>7}")
         )
-        peak = _mb(None if run.step in (READER_FIRST, READER_NEXT) else run.peak_mb)  # the browser's: not ours
+        peak = _mb(None if run.step in READER else run.peak_mb)
         lines.append(
             f"{run.posts:>8}  {run.tool:8}  {run.step:24}  {wall}  {cpu}  {pages}  {rate}  {peak}  {_mb(run.all_mb)}"
         )

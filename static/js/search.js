@@ -93,6 +93,7 @@
   }
 
   // Appends one page of results (their data loaded) to the list; `total` is how many were found.
+  // The "more" button shows while the list holds fewer.
   function render(results, query, total) {
     results.forEach(function (data) {
       var item = document.createElement("li");
@@ -113,17 +114,14 @@
     });
     var template = total ? form.dataset.found : form.dataset.none;
     status.textContent = say(template, { count: count.format(total), query: query });
+    more.hidden = list.children.length >= total;
   }
 
   // The next page of `found` after what the list shows, with the button for the rest.
   function showMore(found, query, id) {
     var start = list.children.length;
     return Promise.all(found.slice(start, start + PAGE).map(function (result) { return result.data(); }))
-      .then(function (data) {
-        if (id !== latest) return;
-        render(data, query, found.length);
-        more.hidden = list.children.length >= found.length;
-      });
+      .then(function (data) { if (id === latest) render(data, query, found.length); });
   }
 
   function search(query) {
@@ -145,7 +143,6 @@
         if (id !== latest) return;
         list.replaceChildren();
         render(found.first, query, found.results.length);
-        more.hidden = found.first.length >= found.results.length;
         more.onclick = function () {
           more.disabled = true;
           showMore(found.results, query, id)
