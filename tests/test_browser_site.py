@@ -124,6 +124,12 @@ def test_a_search_finding_more_than_a_page_of_results_says_how_many_and_shows_th
         page.click("#search-more")
         page.wait_for_function("document.querySelectorAll('#search-results > li').length === 25", timeout=10_000)
         assert page.is_hidden("#search-more"), "nothing more to show"
+        focused = page.evaluate(
+            "document.activeElement.closest('#search-results > li')?.querySelector('h2').textContent"
+        )
+        assert focused == page.query_selector_all("#search-results h2")[20].inner_text(), (
+            "the first new result has the focus"
+        )
         titles = {h.inner_text() for h in page.query_selector_all("#search-results h2")}
         assert titles == {f"Hiến máu đợt {number}" for number in range(1, 26)}
         page.fill("#search-q", "dong chi")

@@ -117,11 +117,16 @@
     more.hidden = list.children.length >= total;
   }
 
-  // The next page of `found` after what the list shows, with the button for the rest.
+  // The next page of `found` after what the list shows, with the button for the rest. The first new
+  // result takes the focus, so that a keyboard or screen reader goes on from there.
   function showMore(found, query, id) {
     var start = list.children.length;
     return Promise.all(found.slice(start, start + PAGE).map(function (result) { return result.data(); }))
-      .then(function (data) { if (id === latest) render(data, query, found.length); });
+      .then(function (data) {
+        if (id !== latest) return;
+        render(data, query, found.length);
+        if (list.children[start]) list.children[start].querySelector("a").focus();
+      });
   }
 
   function search(query) {
