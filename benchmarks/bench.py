@@ -56,6 +56,7 @@ sys.path.insert(0, str(HERE))
 
 import corpus as corpus_module  # noqa: E402
 import hugo_site  # noqa: E402
+import reader_search as reader_search_module  # noqa: E402
 
 STEPS = ("cold", "one-job", "rebuild", "reader", "edit", "serve", "deploy", "check", "hugo")
 ONE_JOB = "cold build, --jobs 1"  # our cold build with one process converting and rendering
@@ -538,7 +539,7 @@ class Bench:
 
     def reader_search(self, posts: int, out: Path) -> None:
         """The built site's search page on a slow phone (benchmarks/reader_search.py): until results show."""
-        if not (out / "tim-kiem" / "index.html").is_file():
+        if not (out / reader_search_module.SEARCH_PAGE / "index.html").is_file():
             self.notes.append(f"N={posts}: reader search not timed: no built site in {out} (run the cold step)")
             return
         self.log(f"  sitegen  {'reader: 3 searches':24} ...")
