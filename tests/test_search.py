@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import build_site, edit, read, set_config
 
+from benchmarks import corpus
 from sitegen.errors import BuildError
 from sitegen.search import (
     ALIAS_MARK,
@@ -284,3 +285,25 @@ def test_staged_copies_left_in_memory_by_a_killed_build_are_removed_by_the_next_
     finally:
         shutil.rmtree(killed, ignore_errors=True)
         shutil.rmtree(running, ignore_errors=True)
+
+
+def test_a_word_costs_a_reader_about_the_same_download_from_many_bundles_as_from_one_index(tmp_path):
+    # A search fetches, from every bundle, the chunk of its word index holding each word: the chunks'
+    # mean size, summed over the bundles, is what a word costs. Uncut, eight bundles would cost about
+    # as much as all the words of the site.
+    made = corpus.generate(tmp_path / "site", 120)
+
+    def vietnamese_chunks(output: Path) -> list[list[int]]:
+        entries = sorted((output / "pagefind").rglob("pagefind-entry.json"))
+        return [[p.stat().st_size for p in (entry.parent / "index").glob("vi_*.pf_index")] for entry in entries]
+
+    set_config(made.root, search_bundle_pages=100_000)
+    build_site(made.root, output=tmp_path / "one")
+    set_config(made.root, search_bundle_pages=40)
+    build_site(made.root, output=tmp_path / "many")
+    one, many = vietnamese_chunks(tmp_path / "one"), vietnamese_chunks(tmp_path / "many")
+    assert len(one) == 1 and len(one[0]) >= 2, "the whole site's index is big enough to be cut"
+    assert len(many) == 8
+    per_word = sum(sum(sizes) / len(sizes) for sizes in many)
+    whole = sum(one[0]) / len(one[0])
+    assert per_word < 1.5 * whole, f"a word costs {per_word:.0f} bytes from 8 bundles, {whole:.0f} from one index"
