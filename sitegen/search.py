@@ -202,13 +202,15 @@ def make_search_index(
     previous: Path | None = None,
     redo: set[int] | None = None,
     runs: int = 2,
+    chunk: int | None = None,
 ) -> dict[str, str]:
     """Index the searchable pages `names` (bytes from `files`) into folder/pagefind/; the search digest
     (`search_digest`) of each page indexed anew.
 
     A big site's index is made of bundles of about `bundle_pages` pages each (Pagefind holds a whole
     bundle in memory: 150-170 MB for 1,000 pages), `runs` Pagefind runs at a time (each uses more than
-    one core), merged by the search page; their word indexes are cut finer (`chunk_positions`).
+    one core), merged by the search page. Their word indexes are cut in chunks of `chunk` word positions,
+    by default finer the more bundles there are (`chunk_positions`).
     With `previous` (the pagefind/ folder of the last build), only the bundles numbered in `redo` are
     made again; the others are copied. A failure is a build error, and nothing gets published.
     """
@@ -225,7 +227,7 @@ def make_search_index(
     staging = _staging_folder(len(names))
     try:
         digests: dict[str, str] = {}
-        environment = {**os.environ, CHUNK_VARIABLE: str(chunk_positions(count))}
+        environment = {**os.environ, CHUNK_VARIABLE: str(chunk or chunk_positions(count))}
         failures = _run_pagefind(program, environment, staging, files, groups, made, digests, runs)
         if failures:
             message = f"the search index could not be built: {failures[0]}"

@@ -274,17 +274,21 @@ def test_a_failed_preview_index_keeps_the_pages_and_the_next_update_makes_it_who
     assert "/tin-tuc/hoi-nghi-thi-dua-nam-2021/" in search_fragments(site_root)
 
 
-def test_the_preview_runs_pagefind_one_small_bundle_at_a_time_beside_the_model_it_keeps(site_root, monkeypatch):
+def test_the_preview_runs_pagefind_one_small_bundle_at_a_time_beside_the_model_it_keeps_cut_as_pagefind_cuts_them(
+    site_root, monkeypatch
+):
     from sitegen import previewsearch
+    from sitegen.search import CHUNK_POSITIONS, CHUNK_VARIABLE
 
     monkeypatch.setattr(previewsearch, "BUNDLE_PAGES", 2)  # the site's own setting stays at 1,000 pages a bundle
     preview = Preview(site_root, URL)
     preview.rebuild()
-    runs, others_running = [], []
+    runs, others_running, chunks = [], [], []
     real_popen = subprocess.Popen
 
     def popen(*args, **kwargs):
         others_running.append(sum(run.poll() is None for run in runs))
+        chunks.append(kwargs["env"][CHUNK_VARIABLE])
         runs.append(real_popen(*args, **kwargs))
         return runs[-1]
 
@@ -293,6 +297,8 @@ def test_the_preview_runs_pagefind_one_small_bundle_at_a_time_beside_the_model_i
     assert len(runs) > 2
     assert others_running == [0] * len(runs), "each Pagefind run started once the last one had ended"
     assert "/tin-tuc/hoi-nghi-thi-dua-nam-2021/" in search_fragments(site_root)
+    # Read on this machine: no finer chunks (search.chunk_positions) for a download that costs nothing.
+    assert chunks == [str(CHUNK_POSITIONS)] * len(runs)
 
 
 @pytest.fixture
