@@ -500,7 +500,7 @@ class Bench:
             output="",
             runs=shown,
         )
-        noticed = _median(sorted(timings["noticed_seconds"]))
+        noticed = _median(timings["noticed_seconds"])
         self.log(
             f"  sitegen  {run.step:24} {run.seconds:8.2f} s (by the page's clock; Playwright noticed at {noticed:.2f} s)"
         )
@@ -557,7 +557,7 @@ class Bench:
                     posts,
                     "sitegen",
                     step,
-                    seconds=_median(sorted(seconds)),
+                    seconds=_median(seconds),
                     cpu_seconds=0.0,
                     peak_mb=0.0,
                     pages=0,

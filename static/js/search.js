@@ -117,11 +117,16 @@
     more.hidden = list.children.length >= total;
   }
 
+  // The data of the page of `results` that begins at `start` (PAGE of them at most).
+  function pageOf(results, start) {
+    return Promise.all(results.slice(start, start + PAGE).map(function (result) { return result.data(); }));
+  }
+
   // The next page of `found` after what the list shows, with the button for the rest. The first new
   // result takes the focus, so that a keyboard or screen reader goes on from there.
   function showMore(found, query, id) {
     var start = list.children.length;
-    return Promise.all(found.slice(start, start + PAGE).map(function (result) { return result.data(); }))
+    return pageOf(found, start)
       .then(function (data) {
         if (id !== latest) return;
         render(data, query, found.length);
@@ -164,8 +169,7 @@
     return loaded
       .then(function (pagefind) { return pagefind.search(query); })
       .then(function (found) {
-        return Promise.all(found.results.slice(0, PAGE).map(function (result) { return result.data(); }))
-          .then(function (first) { return { results: found.results, first: first }; });
+        return pageOf(found.results, 0).then(function (first) { return { results: found.results, first: first }; });
       })
       .catch(function (error) {
         if (again) throw error;
