@@ -123,14 +123,15 @@ def _measure_child(command: list[str]) -> int:
     seconds = time.perf_counter() - started
     together.stop()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    peak_mb = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     # Standard error first: the last lines of standard output are the build's summary and stage times.
     output = (err + out).strip().splitlines()
     result = {
         "seconds": seconds,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
-        # ru_maxrss is in kilobytes on Linux (bytes on macOS).
-        "peak_mb": usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024),
-        "all_mb": together.peak_mb,
+        "peak_mb": peak_mb,
+        "all_mb": together.held(at_least_mb=peak_mb),
         "returncode": process.returncode,
         "output": "\n".join(output[-25:]),
     }
@@ -147,6 +148,7 @@ class TreeMemory(threading.Thread):
     """
 
     SAMPLE = 0.1
+    AVAILABLE = Path("/proc/self/smaps_rollup").exists()
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -164,6 +166,16 @@ class TreeMemory(threading.Thread):
     def stop(self) -> None:
         self._done.set()
         self.join()
+
+    def held(self, at_least_mb: float) -> float | None:
+        """The peak sampled; for a run that ended before its first sample, at_least_mb (its largest process).
+
+        A command of a few milliseconds can exit, and be reaped, before the sampling thread first
+        reads /proc: no sample, or only its exit, would read as "not measured" or 0 MB.
+        """
+        if not self.AVAILABLE:
+            return None
+        return self.peak_mb if self.peak_mb else at_least_mb
 
 
 def tree_pss_kb(root: int) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -91,6 +92,16 @@ def test_memory_held_together_counts_every_process_of_the_step_at_once(tmp_path:
     assert run["all_mb"] > 240  # both at once
     alone = bench.measure([sys.executable, "-c", "pass"], tmp_path)
     assert alone["all_mb"] < 100
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's /proc/<pid>/smaps_rollup")
+def test_a_run_that_ends_before_its_first_sample_reports_its_largest_process_not_nothing():
+    quick = subprocess.Popen([sys.executable, "-c", "pass"])
+    quick.wait()  # ended and reaped: /proc holds nothing of it for the sampler to read
+    sampler = bench.TreeMemory(quick.pid)
+    sampler.start()
+    sampler.stop()
+    assert sampler.held(at_least_mb=7.5) == 7.5
 
 
 def test_the_table_gives_memory_ratios_for_all_processes_together_where_measured():
