@@ -71,6 +71,9 @@ def test_a_tiny_corpus_builds_with_our_generator(tmp_path: Path):
     assert bench.count_html(made.root / "public") == result.pages_per_language["vi"] + result.pages_per_language["en"]
 
 
+needs_pss = pytest.mark.skipif(not bench.TreeMemory.AVAILABLE, reason="needs Linux's /proc/<pid>/smaps_rollup")
+
+
 def test_each_measurement_reports_the_peak_memory_of_its_own_run_only(tmp_path: Path):
     big = bench.measure(
         [sys.executable, "-c", "x = bytearray(200 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096])"], tmp_path
@@ -81,7 +84,7 @@ def test_each_measurement_reports_the_peak_memory_of_its_own_run_only(tmp_path: 
     assert small["returncode"] == 0
 
 
-@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's /proc/<pid>/smaps_rollup")
+@needs_pss
 def test_memory_held_together_counts_every_process_of_the_step_at_once(tmp_path: Path):
     # Two children hold 120 MB each at the same moment, as Pagefind's two runs do beside the build.
     hold = "import time; x = bytearray(120 * 2**20); x[::4096] = b'1' * len(x[::4096]); time.sleep(1)"
@@ -94,7 +97,7 @@ def test_memory_held_together_counts_every_process_of_the_step_at_once(tmp_path:
     assert alone["all_mb"] < 100
 
 
-@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's /proc/<pid>/smaps_rollup")
+@needs_pss
 def test_a_run_that_ends_before_its_first_sample_reports_its_largest_process_not_nothing():
     quick = subprocess.Popen([sys.executable, "-c", "pass"])
     quick.wait()  # ended and reaped: /proc holds nothing of it for the sampler to read
