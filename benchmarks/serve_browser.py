@@ -23,6 +23,7 @@ times are printed too ("noticed_seconds"), as a check that the page's are not to
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -59,9 +60,7 @@ LOOK_FOR_SENTENCE = """
 def main(argv: list[str]) -> int:
     generator, root, stem = Path(argv[0]).resolve(), Path(argv[1]).resolve(), argv[2]
     edits = int(argv[argv.index("--edits") + 1]) if "--edits" in argv else 3
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
+    if importlib.util.find_spec("playwright") is None:
         print("Playwright is not installed (pip install -e '.[test]')", file=sys.stderr)
         return 2
     if not CHROMIUM.is_file():
@@ -69,8 +68,15 @@ def main(argv: list[str]) -> int:
         return 2
     post = root / "content" / "news" / f"{stem}.vi.md"
     slug = re.search(r'^slug:\s*"?([^"\n]+)"?', post.read_text(encoding="utf-8"), re.MULTILINE).group(1)
+    with tempfile.TemporaryDirectory(prefix="serve-browser-") as folder:  # serve's output, gone afterwards
+        return _measure(generator, root, slug, post, edits, Path(folder) / "serve.log")
+
+
+def _measure(generator: Path, root: Path, slug: str, post: Path, edits: int, log: Path) -> int:
+    """Run serve (its output into `log`) with Chromium showing the post, time the edits and print them."""
+    from playwright.sync_api import sync_playwright
+
     port = _free_port()
-    log = Path(tempfile.mkdtemp(prefix="serve-browser-")) / "serve.log"
     command = [sys.executable, str(generator / "build.py"), "serve", "--root", str(root), "--port", str(port)]
     with log.open("w", encoding="utf-8") as output:
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -276,11 +277,14 @@ def test_the_cold_build_is_timed_by_stage_from_the_generators_own_timings(tmp_pa
     assert "       5  Search index" in table
 
 
-def test_the_edit_in_a_browser_is_timed_until_the_new_text_is_on_screen(tmp_path: Path):
+def test_the_edit_in_a_browser_is_timed_until_the_new_text_is_on_screen_and_leaves_no_temporary_files(
+    tmp_path: Path,
+):
     from browser_support import require_chromium
 
     require_chromium()
     made = corpus.generate(tmp_path / "site", 5)
+    logs = set(Path(tempfile.gettempdir()).glob("serve-browser-*"))  # serve's log, in a folder of its own
     runs = bench.Bench(bench.PROJECT, tmp_path, None, lambda message: None, steps=("serve",))
     runs.serve_browser(5, made.root, made.stems[1])
     notes = "\n".join(runs.notes)
@@ -302,6 +306,7 @@ def test_the_edit_in_a_browser_is_timed_until_the_new_text_is_on_screen(tmp_path
     assert (made.root / "content" / "news" / f"{made.stems[1]}.vi.md").read_text(encoding="utf-8").count(
         "Câu thêm lần"
     ) == 17
+    assert set(Path(tempfile.gettempdir()).glob("serve-browser-*")) <= logs  # that folder went with the run
 
 
 def test_the_edit_in_serve_times_the_previews_search_index_after_the_first_build_and_each_edit(tmp_path: Path):
