@@ -2,9 +2,9 @@
 
     python benchmarks/reader_search.py OUTPUT_DIR [--page tim-kiem/] [--query "giao uoc" ...]
 
-Serves the built site on 127.0.0.1 (HTTP/1.1, as simple static hosting does), opens its search page
-in Debian's headless Chromium (Playwright) with Lighthouse's "slow 4G" phone profile: 150 ms round
-trips, 1.6 Mbit/s down, the CPU slowed four times. Then types each query, one after another in the
+Serves the built site on 127.0.0.1 (HTTP/1.1, text gzipped, as simple static hosting does), opens
+its search page in Debian's headless Chromium (Playwright) with Lighthouse's "slow 4G" phone profile:
+150 ms round trips, 1.6 Mbit/s down, the CPU slowed four times. Then types each query, one after another in the
 same page, and times it from the Enter key until the page says how many results it found. The first
 query also waits for the index to load (pagefind.js, its WebAssembly, and every bundle's metadata);
 the later ones only for the index chunks holding their words and the results' fragments.
@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import io
 import json
 import os
 import sys
@@ -36,11 +38,35 @@ SEARCH_PAGE = "tim-kiem/"  # the Vietnamese search page's address in the site (s
 GIVE_UP_MS = 180_000
 
 
+# What static hosting (GitHub Pages, Netlify, a web server's defaults) sends gzipped to a browser that takes
+# it: text, scripts and JSON. Pagefind's index files are gzipped already and, like its WebAssembly, have
+# extensions no host knows, so they go as they are.
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
 class _Counted(http.server.SimpleHTTPRequestHandler):
-    """Serves the folder and notes each file's path and size as it is sent."""
+    """Serves the folder, text gzipped as static hosting sends it, and notes each file's path and size as
+    it is sent (the compressed size where it was compressed)."""
 
     protocol_version = "HTTP/1.1"  # keep-alive: the browser reuses its six connections, as on real hosting
     served: list[tuple[str, int]]
+
+    def send_head(self):  # noqa: ANN201 - the base class's signature
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        takes_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (takes_gzip and kind.startswith(COMPRESSED_TYPES) and path.is_file()):
+            return super().send_head()
+        data = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(data)
 
     def copyfile(self, source, outputfile) -> None:  # noqa: ANN001 - the base class's signature
         data = source.read()
@@ -51,14 +77,20 @@ class _Counted(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def serve(folder: Path, served: list[tuple[str, int]]) -> http.server.ThreadingHTTPServer:
+    """The folder served on 127.0.0.1 in the background (shutdown() ends it), each file sent noted in `served`."""
+    handler = type("Handler", (_Counted,), {"served": served})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def measure(folder: Path, page: str, queries: tuple[str, ...]) -> dict:
     """Each query's time, requests, bytes and results shown, on the throttled phone profile."""
     from playwright.sync_api import sync_playwright
 
     served: list[tuple[str, int]] = []
-    handler = type("Handler", (_Counted,), {"served": served})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve(folder, served)
     address = f"http://127.0.0.1:{server.server_address[1]}/{page}"
     timed = []
     try:

@@ -3,7 +3,9 @@ timed in a real headless Chromium."""
 
 from __future__ import annotations
 
+import gzip
 import json
+import urllib.request
 
 from browser_support import require_chromium
 from conftest import build_site, set_config
@@ -31,3 +33,35 @@ def test_a_reader_on_a_slow_phone_waits_for_every_bundle_first_then_only_for_the
     assert first["seconds"] > 4 * ROUND_TRIP
     # A later search fetches only its words' index chunks and the results shown: the index is loaded once.
     assert 0 < then["requests"] < first["requests"]
+
+
+def test_the_reader_gets_text_gzipped_as_static_hosting_sends_it_and_the_index_files_as_they_are(site_root):
+    build_site(site_root)
+    built = site_root / "public"
+    fragment = next((built / "pagefind" / "fragment").iterdir())
+    served: list[tuple[str, int]] = []
+    server = reader_search.serve(built, served)
+    port = server.server_address[1]
+
+    def get(path: str, accept: str = "gzip, deflate") -> tuple[str | None, bytes]:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/{path}", headers={"Accept-Encoding": accept})
+        with urllib.request.urlopen(request) as response:
+            return response.headers["Content-Encoding"], response.read()
+
+    try:
+        script = get("pagefind/pagefind.js")
+        page = get(f"{reader_search.SEARCH_PAGE}?q=x")
+        index = get(f"pagefind/fragment/{fragment.name}")
+        plain = get("pagefind/pagefind.js", accept="identity")
+    finally:
+        server.shutdown()
+
+    assert script[0] == "gzip" and gzip.decompress(script[1]) == (built / "pagefind" / "pagefind.js").read_bytes()
+    assert (
+        page[0] == "gzip"
+        and gzip.decompress(page[1]) == (built / reader_search.SEARCH_PAGE / "index.html").read_bytes()
+    )
+    assert index == (None, fragment.read_bytes()), "Pagefind's files are gzipped already: sent as they are"
+    assert plain == (None, (built / "pagefind" / "pagefind.js").read_bytes())
+    # What the reader's phone downloads is counted as sent: the compressed size.
+    assert served[0] == ("/pagefind/pagefind.js", len(script[1])) and len(script[1]) < len(plain[1]) / 2
