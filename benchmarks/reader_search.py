@@ -3,11 +3,12 @@
     python benchmarks/reader_search.py OUTPUT_DIR [--page tim-kiem/] [--query "giao uoc" ...]
 
 Serves the built site on 127.0.0.1 (HTTP/1.1, text gzipped, as simple static hosting does), opens
-its search page in Debian's headless Chromium (Playwright) with Lighthouse's "slow 4G" phone profile:
-150 ms round trips, 1.6 Mbit/s down, the CPU slowed four times. Then types each query, one after another in the
-same page, and times it from the Enter key until the page says how many results it found. The first
-query also waits for the index to load (pagefind.js, its WebAssembly, and every bundle's metadata);
-the later ones only for the index chunks holding their words and the results' fragments.
+its search page in Debian's headless Chromium (Playwright) with Lighthouse's "slow 4G" phone
+profile: 150 ms round trips, 1.6 Mbit/s down, the CPU slowed four times. Then types each query, one
+after another in the same page, and times it from the Enter key until the page says how many
+results it found. The first query also waits for the index to load (pagefind.js, its WebAssembly,
+and every bundle's metadata); the later ones only for the index chunks holding their words and the
+results' fragments.
 
 Prints one JSON line: for each query the seconds, the requests made and the bytes served meanwhile,
 and the results shown. Exits 2 when there is no browser here.

@@ -23,7 +23,6 @@ times are printed too ("noticed_seconds"), as a check that the page's are not to
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -60,7 +59,9 @@ LOOK_FOR_SENTENCE = """
 def main(argv: list[str]) -> int:
     generator, root, stem = Path(argv[0]).resolve(), Path(argv[1]).resolve(), argv[2]
     edits = int(argv[argv.index("--edits") + 1]) if "--edits" in argv else 3
-    if importlib.util.find_spec("playwright") is None:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
         print("Playwright is not installed (pip install -e '.[test]')", file=sys.stderr)
         return 2
     if not CHROMIUM.is_file():
