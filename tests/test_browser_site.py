@@ -24,6 +24,8 @@ from browser_support import (
 )
 from conftest import FIXTURE, build_site, edit, set_config, write
 
+from benchmarks import corpus
+
 MOUNT = "/khoi-thi-dua/"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 # What a reader visits, as (Vietnamese, English) paths or glob patterns under the output folder.
@@ -107,14 +109,19 @@ def test_a_search_without_diacritics_finds_the_conference_report(built, base, br
     page.close()
 
 
-def test_a_search_finding_more_than_a_page_of_results_says_how_many_and_shows_the_rest_on_request(site_root, browser):
-    for number in range(1, 26):
+def write_blood_drives(site_root: Path, count: int) -> None:
+    """Posts "Hiến máu đợt 1" to `count`, each about a blood donation day (ngày hội hiến máu)."""
+    for number in range(1, count + 1):
         body = f"Ngày hội hiến máu tình nguyện lần thứ {number}."
         write(
             site_root,
             f"content/news/hien-mau-{number:02}.vi.md",
             f'---\ntitle: "Hiến máu đợt {number}"\ndate: 2021-04-{number:02} 08:00\n---\n\n{body}\n',
         )
+
+
+def test_a_search_finding_more_than_a_page_of_results_says_how_many_and_shows_the_rest_on_request(site_root, browser):
+    write_blood_drives(site_root, 25)
     build_site(site_root, now=NOW)
     with serve(site_root / "public") as base:
         page, watch = open_page(browser, base, "tim-kiem/?q=hien+mau")
@@ -136,6 +143,110 @@ def test_a_search_finding_more_than_a_page_of_results_says_how_many_and_shows_th
         page.press("#search-q", "Enter")
         page.wait_for_function("document.querySelectorAll('#search-results > li').length < 20", timeout=10_000)
         assert page.is_hidden("#search-more"), "a new search starts again from its own first page"
+        assert watch.problems() == []
+        page.close()
+
+
+# The search page has answered a query: its status names it and is no longer "searching".
+_ANSWERED = """query => {
+  const status = document.getElementById('search-status').textContent;
+  return status.includes(query) && status !== document.querySelector('form[data-bundle]').dataset.loading;
+}"""
+
+
+def _index_files(watch: PageWatch) -> set[str]:
+    # The index chunks and result fragments a page fetched: what a search costs a reader's network.
+    return {url for url in watch.requests if url.endswith((".pf_index", ".pf_fragment"))}
+
+
+def _typed_into_url(page, text: str) -> None:
+    # The field holds `text` and its search has begun (the search puts the query in the address).
+    page.fill("#search-q", text)
+    page.wait_for_function("q => new URL(location.href).searchParams.get('q') === q", arg=text, timeout=10_000)
+
+
+def test_a_reader_typing_on_a_slow_network_fetches_only_what_the_last_words_need(site_root, browser):
+    # Each pause while typing starts a search. On a slow network, one overtaken by the next keys must load
+    # nothing more: neither while the index is still loading, nor once its own index chunks arrive.
+    write_blood_drives(site_root, 25)  # "h" and "hoi" (ngày hội) find them all, "hoi nghi" none
+    build_site(site_root, now=NOW)
+    with serve(site_root / "public") as base:
+        page, watch = open_page(browser, base, "tim-kiem/")
+        page.fill("#search-q", "hoi nghi")
+        page.press("#search-q", "Enter")
+        page.wait_for_function(_ANSWERED, arg="hoi nghi", timeout=10_000)
+        needed = _index_files(watch)
+        page.close()
+
+        page, watch = open_page(browser, base, "tim-kiem/")
+        held, holding = [], {"what": ("/pagefind/",)}  # requests kept waiting, as a slow network would
+
+        def slow(route) -> None:
+            if any(part in route.request.url for part in holding["what"]):
+                held.append(route)
+            else:
+                route.continue_()
+
+        def let_through(what: tuple[str, ...]) -> None:
+            holding["what"] = what
+            while held:
+                held.pop(0).continue_()
+
+        page.route("**/*", slow)
+        page.click("#search-q")  # the tap that starts loading the index
+        _typed_into_url(page, "h")  # both wait for the index
+        _typed_into_url(page, "hoi")
+        assert any(route.request.url.endswith("pagefind.js") for route in held), "the index was still loading"
+        let_through((".pf_index",))  # the index loads; "hoi", the latest, looks for its words
+        for _ in range(200):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the search for 'hoi' waits for its index chunks"
+        _typed_into_url(page, "hoi nghi")  # overtakes it while its chunks are on their way
+        let_through(())
+        page.wait_for_function(_ANSWERED, arg="hoi nghi", timeout=10_000)
+
+        assert page.inner_text("#search-results li h2")
+        assert _index_files(watch) == needed, "only the chunks and results of the query typed last"
+        assert watch.problems() == []
+        page.close()
+
+
+def test_a_search_typed_while_the_last_one_waits_for_the_network_starts_after_it(tmp_path, browser):
+    # One search fetches at a time: on a slow network, the index chunks of every pause's words would
+    # otherwise arrive before those of the words typed last.
+    made = corpus.generate(tmp_path / "site", 120)  # its index is cut in chunks: "hoi" and "an" in two
+    build_site(made.root, now=NOW)
+    with serve(made.root / "public") as base:
+        chunks = {}
+        for query in ("hoi", "an"):
+            page, watch = open_page(browser, base, "tim-kiem/")
+            page.fill("#search-q", query)
+            page.press("#search-q", "Enter")
+            page.wait_for_function(_ANSWERED, arg=query, timeout=10_000)
+            chunks[query] = {url for url in watch.requests if url.endswith(".pf_index")}
+            page.close()
+        assert chunks["an"] - chunks["hoi"], "the two words are in different chunks"
+
+        page, watch = open_page(browser, base, "tim-kiem/")
+        held = []
+        page.route("**/*.pf_index", lambda route: held.append(route))  # they wait, as on a slow network
+        _typed_into_url(page, "hoi")
+        for _ in range(200):
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the search for 'hoi' waits for its index chunk"
+        _typed_into_url(page, "an")
+        page.wait_for_timeout(500)
+        assert not set(watch.requests) & (chunks["an"] - chunks["hoi"]), "the search for 'an' has not started"
+        while held:
+            held.pop(0).continue_()
+        page.unroute("**/*.pf_index")
+        page.wait_for_function(_ANSWERED, arg="an", timeout=10_000)
+        assert chunks["an"] <= set(watch.requests)
+        assert len(page.query_selector_all("#search-results > li")) == 20
         assert watch.problems() == []
         page.close()
 

@@ -16,6 +16,9 @@
   var loading = null;
   var latest = 0;
   var timer = 0;
+  // Searches run one after another (and one overtaken before its turn stops at once, in find): on a slow
+  // phone, the index chunks of every pause's words would otherwise arrive before those of the last words.
+  var queue = Promise.resolve();
 
   // Same folding as sitegen.vietnamese.fold: no diacritics, đ as d, lower case.
   function fold(text) {
@@ -148,34 +151,40 @@
       return;
     }
     status.textContent = form.dataset.loading;
-    find(query, false)
-      .then(function (found) {
-        if (id !== latest) return;
-        list.replaceChildren();
-        render(found.first, query, found.results.length);
-        more.onclick = function () {
-          more.disabled = true;
-          showMore(found.results, query, id)
-            .catch(function () { if (id === latest) status.textContent = form.dataset.failed; })
-            .then(function () { more.disabled = false; });
-        };
-      })
-      .catch(function () { if (id === latest) status.textContent = form.dataset.failed; });
+    queue = queue.then(function () {
+      return find(query, id, false)
+        .then(function (found) {
+          if (!found || id !== latest) return;
+          list.replaceChildren();
+          render(found.first, query, found.results.length);
+          more.onclick = function () {
+            more.disabled = true;
+            showMore(found.results, query, id)
+              .catch(function () { if (id === latest) status.textContent = form.dataset.failed; })
+              .then(function () { more.disabled = false; });
+          };
+        })
+        .catch(function () { if (id === latest) status.textContent = form.dataset.failed; });
+    });
   }
 
-  // Every result found (their data not loaded yet), and the data of the first page of them.
-  function find(query, again) {
+  // Every result found (their data not loaded yet), and the data of the first page of them; null when
+  // search `id` is no longer the latest. A reader typing on a phone starts a search at each pause: the
+  // ones overtaken stop there, rather than fetch index chunks and results the slow network needs for
+  // the words typed since.
+  function find(query, id, again) {
     var loaded = load(false);
     return loaded
-      .then(function (pagefind) { return pagefind.search(query); })
+      .then(function (pagefind) { return id === latest ? pagefind.search(query) : null; })
       .then(function (found) {
+        if (!found || id !== latest) return null;
         return pageOf(found.results, 0).then(function (first) { return { results: found.results, first: first }; });
       })
       .catch(function (error) {
         if (again) throw error;
         // A new build replaced the index this page loaded (its files have new names): load it afresh,
         // once for all the searches that failed on it, and search again.
-        return (loading === loaded ? load(true) : loading).then(function () { return find(query, true); });
+        return (loading === loaded ? load(true) : loading).then(function () { return find(query, id, true); });
       });
   }
 
