@@ -593,9 +593,9 @@ class Bench:
         self.notes.append(
             f"N={posts}: reader = the search page of the cold build's output in headless Chromium on a slow phone "
             f"({profile['latency']} ms round trips, {profile['downloadThroughput'] * 8 / 1e6:.1f} Mbit/s, CPU "
-            f"{profile['cpu_slowdown']}x slower; HTTP/1.1 from 127.0.0.1, text gzipped), the queries entered at once, one after "
-            f"another in one page, from Enter until the count of results shows; the first also loads the index "
-            f"({count} bundles): {searches}"
+            f"{profile['cpu_slowdown']}x slower; HTTP/1.1 from 127.0.0.1, text gzipped), the queries entered at "
+            f"once, one after another in one page, from Enter until the count of results shows; the first also loads "
+            f"the index ({count} bundles): {searches}"
         )
         if typed:
             self.notes.append(

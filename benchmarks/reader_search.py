@@ -158,7 +158,7 @@ def _typed(tab, query: str, served: list[tuple[str, int]]) -> dict:  # noqa: ANN
 
 def _answer(tab, query: str, started: float, served: list[tuple[str, int]], before: int) -> dict:  # noqa: ANN001
     # Waits until the page has answered `query`; the seconds since `started`, and what was sent since `before`.
-    tab.wait_for_function(_ANSWERED, arg=query, timeout=GIVE_UP_MS)
+    tab.wait_for_function(ANSWERED, arg=query, timeout=GIVE_UP_MS)
     seconds = time.perf_counter() - started
     sent = served[before:]
     return {
@@ -172,7 +172,7 @@ def _answer(tab, query: str, started: float, served: list[tuple[str, int]], befo
 
 
 # The search page has answered a query: its status says what it found for it (or that the search failed).
-_ANSWERED = """query => {
+ANSWERED = """query => {
   const status = document.getElementById('search-status').textContent;
   const form = document.querySelector('form[data-bundle]');
   return status !== form.dataset.loading && (status.includes(query) || status === form.dataset.failed);

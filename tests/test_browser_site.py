@@ -24,7 +24,7 @@ from browser_support import (
 )
 from conftest import FIXTURE, build_site, edit, set_config, write
 
-from benchmarks import corpus
+from benchmarks import corpus, reader_search
 
 MOUNT = "/khoi-thi-dua/"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -147,16 +147,27 @@ def test_a_search_finding_more_than_a_page_of_results_says_how_many_and_shows_th
         page.close()
 
 
-# The search page has answered a query: its status names it and is no longer "searching".
-_ANSWERED = """query => {
-  const status = document.getElementById('search-status').textContent;
-  return status.includes(query) && status !== document.querySelector('form[data-bundle]').dataset.loading;
-}"""
+def _searched(browser, base: str, query: str) -> set[str]:
+    # The index chunks and result fragments a fresh page fetches for `query` entered at once: what the
+    # search costs a reader's network.
+    page, watch = open_page(browser, base, "tim-kiem/")
+    page.fill("#search-q", query)
+    page.press("#search-q", "Enter")
+    page.wait_for_function(reader_search.ANSWERED, arg=query, timeout=10_000)
+    page.close()
+    return _index_files(watch)
 
 
 def _index_files(watch: PageWatch) -> set[str]:
-    # The index chunks and result fragments a page fetched: what a search costs a reader's network.
     return {url for url in watch.requests if url.endswith((".pf_index", ".pf_fragment"))}
+
+
+def _until_held(page, held: list) -> None:
+    # Until the page has asked for something the test holds back.
+    for _ in range(200):
+        if held:
+            return
+        page.wait_for_timeout(50)
 
 
 def _typed_into_url(page, text: str) -> None:
@@ -171,13 +182,7 @@ def test_a_reader_typing_on_a_slow_network_fetches_only_what_the_last_words_need
     write_blood_drives(site_root, 25)  # "h" and "hoi" (ngày hội) find them all, "hoi nghi" none
     build_site(site_root, now=NOW)
     with serve(site_root / "public") as base:
-        page, watch = open_page(browser, base, "tim-kiem/")
-        page.fill("#search-q", "hoi nghi")
-        page.press("#search-q", "Enter")
-        page.wait_for_function(_ANSWERED, arg="hoi nghi", timeout=10_000)
-        needed = _index_files(watch)
-        page.close()
-
+        needed = _searched(browser, base, "hoi nghi")
         page, watch = open_page(browser, base, "tim-kiem/")
         held, holding = [], {"what": ("/pagefind/",)}  # requests kept waiting, as a slow network would
 
@@ -198,14 +203,11 @@ def test_a_reader_typing_on_a_slow_network_fetches_only_what_the_last_words_need
         _typed_into_url(page, "hoi")
         assert any(route.request.url.endswith("pagefind.js") for route in held), "the index was still loading"
         let_through((".pf_index",))  # the index loads; "hoi", the latest, looks for its words
-        for _ in range(200):
-            if held:
-                break
-            page.wait_for_timeout(50)
+        _until_held(page, held)
         assert held, "the search for 'hoi' waits for its index chunks"
         _typed_into_url(page, "hoi nghi")  # overtakes it while its chunks are on their way
         let_through(())
-        page.wait_for_function(_ANSWERED, arg="hoi nghi", timeout=10_000)
+        page.wait_for_function(reader_search.ANSWERED, arg="hoi nghi", timeout=10_000)
 
         assert page.inner_text("#search-results li h2")
         assert _index_files(watch) == needed, "only the chunks and results of the query typed last"
@@ -219,24 +221,16 @@ def test_a_search_typed_while_the_last_one_waits_for_the_network_starts_after_it
     made = corpus.generate(tmp_path / "site", 120)  # its index is cut in chunks: "hoi" and "an" in two
     build_site(made.root, now=NOW)
     with serve(made.root / "public") as base:
-        chunks = {}
-        for query in ("hoi", "an"):
-            page, watch = open_page(browser, base, "tim-kiem/")
-            page.fill("#search-q", query)
-            page.press("#search-q", "Enter")
-            page.wait_for_function(_ANSWERED, arg=query, timeout=10_000)
-            chunks[query] = {url for url in watch.requests if url.endswith(".pf_index")}
-            page.close()
+        chunks = {
+            query: {u for u in _searched(browser, base, query) if u.endswith(".pf_index")} for query in ("hoi", "an")
+        }
         assert chunks["an"] - chunks["hoi"], "the two words are in different chunks"
 
         page, watch = open_page(browser, base, "tim-kiem/")
         held = []
         page.route("**/*.pf_index", lambda route: held.append(route))  # they wait, as on a slow network
         _typed_into_url(page, "hoi")
-        for _ in range(200):
-            if held:
-                break
-            page.wait_for_timeout(50)
+        _until_held(page, held)
         assert held, "the search for 'hoi' waits for its index chunk"
         _typed_into_url(page, "an")
         page.wait_for_timeout(500)
@@ -244,7 +238,7 @@ def test_a_search_typed_while_the_last_one_waits_for_the_network_starts_after_it
         while held:
             held.pop(0).continue_()
         page.unroute("**/*.pf_index")
-        page.wait_for_function(_ANSWERED, arg="an", timeout=10_000)
+        page.wait_for_function(reader_search.ANSWERED, arg="an", timeout=10_000)
         assert chunks["an"] <= set(watch.requests)
         assert len(page.query_selector_all("#search-results > li")) == 20
         assert watch.problems() == []
