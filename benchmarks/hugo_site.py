@@ -3,8 +3,8 @@
 Same posts (Vietnamese at the root, English under /en/, translations by file name), same front
 matter (the English file gets the date, tags and cover of the Vietnamese one, as our generator
 inherits them), and minimal layouts that render what ours renders: a home page with the latest
-posts, the news list paginated by per_page, single posts with cover figure and tags, a tag index
-and one unpaginated page per tag, a year archive (a 'years' taxonomy), a feed, a sitemap and 404.
+posts, single posts with cover figure and tags, the news list, a tag index, and a list per tag and
+per year (a 'years' taxonomy), each list paginated by per_page, a feed, a sitemap and 404.
 
     python benchmarks/hugo_site.py /tmp/corpus-1000 /tmp/hugo-1000
 """
@@ -72,6 +72,22 @@ disableKinds = []
     noTranslation = "not translated yet"
 """
 
+# The news list and each tag's and year's list: per_page posts a page, as ours.
+PAGED_LIST = """\
+{{ define "main" }}
+<h1>{{ .Title }}</h1>
+{{ $pager := .Paginate .Pages }}
+<ul class="entries">
+{{ range $pager.Pages }}{{ partial "entry.html" . }}{{ end }}
+</ul>
+{{ if gt $pager.TotalPages 1 }}<nav class="pagination">
+{{ with $pager.Prev }}<a rel="prev" href="{{ .URL }}">&lt;</a>{{ end }}
+<span>{{ $pager.PageNumber }}/{{ $pager.TotalPages }}</span>
+{{ with $pager.Next }}<a rel="next" href="{{ .URL }}">&gt;</a>{{ end }}
+</nav>{{ end }}
+{{ end }}
+"""
+
 LAYOUTS = {
     "baseof.html": """\
 <!doctype html>
@@ -127,20 +143,7 @@ LAYOUTS = {
 </ul>
 {{ end }}
 """,
-    "section.html": """\
-{{ define "main" }}
-<h1>{{ .Title }}</h1>
-{{ $pager := .Paginate .Pages }}
-<ul class="entries">
-{{ range $pager.Pages }}{{ partial "entry.html" . }}{{ end }}
-</ul>
-{{ if gt $pager.TotalPages 1 }}<nav class="pagination">
-{{ with $pager.Prev }}<a rel="prev" href="{{ .URL }}">&lt;</a>{{ end }}
-<span>{{ $pager.PageNumber }}/{{ $pager.TotalPages }}</span>
-{{ with $pager.Next }}<a rel="next" href="{{ .URL }}">&gt;</a>{{ end }}
-</nav>{{ end }}
-{{ end }}
-""",
+    "section.html": PAGED_LIST,
     "taxonomy.html": """\
 {{ define "main" }}
 <h1>{{ .Title }}</h1>
@@ -150,14 +153,7 @@ LAYOUTS = {
 </ul>
 {{ end }}
 """,
-    "term.html": """\
-{{ define "main" }}
-<h1>{{ .Title }}</h1>
-<ul class="entries">
-{{ range .Pages }}{{ partial "entry.html" . }}{{ end }}
-</ul>
-{{ end }}
-""",
+    "term.html": PAGED_LIST,
     "page.html": """\
 {{ define "main" }}
 <article class="post" data-pagefind-body>

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -170,26 +170,15 @@ def _list_pages(config: Config, urls: Urls, lang: str, entries: list[Entry]) -> 
             sitemap=False,
         ),
     ]
-    chunks = [entries[i : i + config.per_page] for i in range(0, len(entries), config.per_page)] or [[]]
-    for number, chunk in enumerate(chunks, start=1):
-        pagination = {
-            "number": number,
-            "total": len(chunks),
-            "previous": urls.news_list(lang, number - 1) if number > 1 else None,
-            "next": urls.news_list(lang, number + 1) if number < len(chunks) else None,
-        }
-        title = strings["news_title"] if number == 1 else strings["news_title_page"].format(number=number)
-        pages.append(
-            Page(
-                key=("news", number),
-                lang=lang,
-                path=urls.news_list(lang, number),
-                template="list.html",
-                title=title,
-                description=strings["news_description"],
-                data=MappingProxyType({"entries": tuple(chunk), "pagination": pagination}),
-            )
-        )
+    pages += _paged(
+        config,
+        lang,
+        ("news",),
+        partial(urls.news_list, lang),
+        strings["news_title"],
+        entries,
+        strings["news_description"],
+    )
     return pages
 
 
@@ -220,25 +209,44 @@ def _taxonomy_pages(config: Config, urls: Urls, lang: str, entries: list[Entry])
     ]
     for tag in tags:
         name = names[tag]
+        title = strings["tag_title"].format(tag=name)
+        pages += _paged(config, lang, ("tag", tag), partial(urls.tag, lang, name), title, by_tag[tag])
+    for year, _, _ in years:
+        title = strings["archive_year_title"].format(year=year)
+        pages += _paged(config, lang, ("archive", year), partial(urls.archive, lang, year), title, by_year[year])
+    return pages
+
+
+def _paged(
+    config: Config,
+    lang: str,
+    key: tuple,
+    path_of: Callable[[int], str],
+    title: str,
+    entries: Sequence[Entry],
+    description: str = "",
+) -> list[Page]:
+    """A list of posts in pages of per_page (one empty page for none), each linking to the next and previous."""
+    size = config.per_page
+    chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
+    title_page = _strings(config, lang)["title_page"]
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        pagination = {
+            "number": number,
+            "total": len(chunks),
+            "previous": path_of(number - 1) if number > 1 else None,
+            "next": path_of(number + 1) if number < len(chunks) else None,
+        }
         pages.append(
             Page(
-                key=("tag", tag),
+                key=(*key, number),
                 lang=lang,
-                path=urls.tag(lang, name),
+                path=path_of(number),
                 template="list.html",
-                title=strings["tag_title"].format(tag=name),
-                data=MappingProxyType({"entries": tuple(by_tag[tag]), "pagination": None}),
-            )
-        )
-    for year, path, _ in years:
-        pages.append(
-            Page(
-                key=("archive", year),
-                lang=lang,
-                path=path,
-                template="list.html",
-                title=strings["archive_year_title"].format(year=year),
-                data=MappingProxyType({"entries": tuple(by_year[year]), "pagination": None}),
+                title=title if number == 1 else title_page.format(title=title, number=number),
+                description=description,
+                data=MappingProxyType({"entries": tuple(chunk), "pagination": pagination}),
             )
         )
     return pages

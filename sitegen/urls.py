@@ -19,9 +19,12 @@ class Urls:
     def home(self, lang: str) -> str:
         return self.config.language(lang).prefix
 
-    def news_list(self, lang: str, number: int = 1) -> str:
-        base = self._section(lang, "news")
+    def _numbered(self, lang: str, base: str, number: int) -> str:
+        """Page `number` of a list whose first page is at `base`."""
         return base if number == 1 else f"{base}{self.config.language(lang).sections['page']}/{number}/"
+
+    def news_list(self, lang: str, number: int = 1) -> str:
+        return self._numbered(lang, self._section(lang, "news"), number)
 
     def document(self, kind: str, lang: str, slug: str) -> str:
         if kind == "news":
@@ -31,12 +34,12 @@ class Urls:
     def tag_index(self, lang: str) -> str:
         return self._section(lang, "tags")
 
-    def tag(self, lang: str, name: str) -> str:
-        return f"{self._section(lang, 'tags')}{slugify(name)}/"
+    def tag(self, lang: str, name: str, number: int = 1) -> str:
+        return self._numbered(lang, f"{self._section(lang, 'tags')}{slugify(name)}/", number)
 
-    def archive(self, lang: str, year: int | None = None) -> str:
+    def archive(self, lang: str, year: int | None = None, number: int = 1) -> str:
         base = self._section(lang, "archive")
-        return base if year is None else f"{base}{year}/"
+        return base if year is None else self._numbered(lang, f"{base}{year}/", number)
 
     def feed(self, lang: str) -> str:
         return self.config.language(lang).prefix + "feed.xml"

@@ -158,6 +158,27 @@ def test_tag_and_yearly_archive_pages_list_their_posts(site_root):
     assert 'hreflang="vi" href="https://example.org/the/thi-dua-khen-thuong/"' in english_tag
 
 
+def test_tag_and_yearly_archive_pages_are_paginated_like_the_news_list(site_root):
+    set_config(site_root, per_page=1)
+    build_site(site_root)
+    first, second = (
+        read(site_root, "the/thi-dua-khen-thuong/index.html"),
+        read(site_root, "the/thi-dua-khen-thuong/trang/2/index.html"),
+    )
+    assert "Hội nghị thi đua năm 2021" in first and "Tổng kết năm 2020" not in first
+    assert "Tổng kết năm 2020" in second and "Hội nghị thi đua năm 2021" not in second
+    assert '<a rel="next" href="/the/thi-dua-khen-thuong/trang/2/">' in first
+    assert '<a rel="prev" href="/the/thi-dua-khen-thuong/">' in second
+    assert "<title>Chủ đề: Thi đua khen thưởng – trang 2 – " in second and "Trang 2/2" in second
+    assert not (site_root / "public/the/thi-dua-khen-thuong/trang/3").exists()
+    english = read(site_root, "en/tags/emulation-and-commendation/page/2/index.html")
+    assert "<title>Topic: Emulation and commendation – page 2 – " in english
+    assert 'href="/the/thi-dua-khen-thuong/trang/2/" hreflang="vi"' in english
+    archive = read(site_root, "luu-tru/2021/trang/2/index.html")
+    assert '<a rel="prev" href="/luu-tru/2021/">' in archive and "Tin tức năm 2021 – trang 2" in archive
+    assert "/luu-tru/2021/trang/2/" in read(site_root, "sitemap.xml")
+
+
 def test_404_pages_exist_in_both_languages_and_link_home(site_root):
     build_site(site_root)
     assert "Không tìm thấy trang" in read(site_root, "404.html")
