@@ -5,8 +5,8 @@ each page it writes to, if only to count a reference. Workers that lived through
 copied most of the model: rendering 10,000 posts, two of them grew to 160-190 MB each beside the
 rendering process's 250 MB (580-640 MB together). Here a worker retires once the memory it holds
 alone passes RETIRE_MB, and a new one, forked in its place, starts again from none. The work is cut
-into chunks of about equal weight, so that pages listing a thousand posts each are not all in the
-last chunk, on one core, at the end.
+into chunks of about equal weight, so that the heaviest pages are not all in the last chunk, on one
+core, at the end.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 State = TypeVar("State")
 
-RETIRE_MB = 64  # a worker that has made more memory its own than this is replaced after its chunk
+# A worker that has made more memory its own than this is replaced after its chunk. At 10,000 posts,
+# 40 against 64 held the cold build's processes together at 416-439 MB against 451-459, in the same time.
+RETIRE_MB = 40
 
 _STEP = 500  # the most weight in a chunk: small enough for a live count, large enough to cost nothing
 
