@@ -247,6 +247,8 @@ def _paged(
                 title=title if number == 1 else title_page.format(title=title, number=number),
                 description=description,
                 data=MappingProxyType({"entries": tuple(chunk), "pagination": pagination}),
+                # The first page stands for the list in the sitemap; readers and crawlers follow its links on.
+                sitemap=number == 1,
             )
         )
     return pages

@@ -176,7 +176,16 @@ def test_tag_and_yearly_archive_pages_are_paginated_like_the_news_list(site_root
     assert 'href="/the/thi-dua-khen-thuong/trang/2/" hreflang="vi"' in english
     archive = read(site_root, "luu-tru/2021/trang/2/index.html")
     assert '<a rel="prev" href="/luu-tru/2021/">' in archive and "Tin tức năm 2021 – trang 2" in archive
-    assert "/luu-tru/2021/trang/2/" in read(site_root, "sitemap.xml")
+
+
+def test_only_the_first_page_of_each_list_is_in_the_sitemap(site_root):
+    set_config(site_root, per_page=1)
+    build_site(site_root)
+    assert (site_root / "public/tin-tuc/trang/2/index.html").is_file()
+    sitemap = read(site_root, "sitemap.xml")
+    for first in ("tin-tuc/", "the/thi-dua-khen-thuong/", "luu-tru/2021/", "en/news/"):
+        assert f"<loc>https://example.org/{first}</loc>" in sitemap
+    assert "/trang/2/" not in sitemap and "/page/2/" not in sitemap
 
 
 def test_404_pages_exist_in_both_languages_and_link_home(site_root):
