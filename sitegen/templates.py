@@ -327,7 +327,7 @@ def _renderer(site: Site, bodies: Bodies, assets: Assets) -> Renderer:
 
 
 def _weight(page: Page) -> int:
-    """About how much work a page is to render: a tag page lists hundreds of posts, the sitemap every page."""
+    """About how much work a page is to render: a list shows its posts, the sitemap every page."""
     listed = (page.data.get(name) for name in ("entries", "rows"))
     return 1 + sum(len(value) for value in listed if isinstance(value, (tuple, list)))
 
