@@ -17,6 +17,7 @@ from sitegen.urls import Urls
 from sitegen.vietnamese import slugify
 
 FEED_SIZE = 20
+SITEMAP_URLS = 50_000  # the most addresses one sitemap file may hold (sitemaps.org)
 
 
 @dataclass(frozen=True)
@@ -344,7 +345,20 @@ def _sitemap_pages(config: Config, pages: Sequence[Page], translations: Mapping)
         for page in listed
     )
     lang = config.default_language
-    return [
-        Page(("sitemap",), lang, "sitemap.xml", "sitemap.xml", "sitemap", data={"rows": rows}, sitemap=False),
-        Page(("robots",), lang, "robots.txt", "robots.txt", "robots", sitemap=False),
+    robots = Page(("robots",), lang, "robots.txt", "robots.txt", "robots", sitemap=False)
+    if len(rows) <= SITEMAP_URLS:
+        return [
+            Page(("sitemap",), lang, "sitemap.xml", "sitemap.xml", "sitemap", data={"rows": rows}, sitemap=False),
+            robots,
+        ]
+    # Past the protocol's limit, sitemap.xml (which robots.txt names) becomes an index of files that each keep to it.
+    parts = [rows[i : i + SITEMAP_URLS] for i in range(0, len(rows), SITEMAP_URLS)]
+    paths = tuple(f"sitemap-{number}.xml" for number in range(1, len(parts) + 1))
+    pages = [
+        Page(("sitemap", path), lang, path, "sitemap.xml", "sitemap", data={"rows": part}, sitemap=False)
+        for path, part in zip(paths, parts, strict=True)
     ]
+    index = Page(
+        ("sitemap",), lang, "sitemap.xml", "sitemap_index.xml", "sitemap", data={"parts": paths}, sitemap=False
+    )
+    return [index, *pages, robots]

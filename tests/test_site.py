@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 from conftest import build_site, read, set_config
 
+from sitegen import model
+
 VI_POST = "tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html"
 EN_POST = "en/news/emulation-conference-2021/index.html"
 VI_ONLY = "tin-tuc/bai-chi-co-tieng-viet/index.html"
@@ -219,6 +221,27 @@ def test_sitemap_lists_pages_with_their_alternates(site_root):
         "en": "https://example.org/en/news/emulation-conference-2021/",
     }
     assert "https://example.org/404.html" not in urls
+    assert "Sitemap: https://example.org/sitemap.xml" in read(site_root, "robots.txt")
+
+
+def test_a_sitemap_past_the_protocols_limit_becomes_an_index_of_files_within_it(site_root, monkeypatch):
+    build_site(site_root, output=site_root / "whole")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    whole_sitemap = (site_root / "whole" / "sitemap.xml").read_text(encoding="utf-8")
+    whole = [u.text for u in ET.fromstring(whole_sitemap).findall("s:url/s:loc", ns)]
+    monkeypatch.setattr(model, "SITEMAP_URLS", 4)  # the real limit, 50,000 addresses, takes too many posts
+    build_site(site_root)  # into public/, a new output folder: a whole build
+    index = ET.fromstring(read(site_root, "sitemap.xml"))
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
+    assert parts == [f"https://example.org/sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    assert len(parts) == -(-len(whole) // 4) > 1
+    split = []
+    for part in parts:
+        urls = ET.fromstring(read(site_root, part.removeprefix("https://example.org/"))).findall("s:url/s:loc", ns)
+        assert 0 < len(urls) <= 4
+        split += [u.text for u in urls]
+    assert split == whole
     assert "Sitemap: https://example.org/sitemap.xml" in read(site_root, "robots.txt")
 
 
