@@ -32,7 +32,7 @@ if str(PROJECT) not in sys.path:
 from sitegen.config import load_config  # noqa: E402
 from sitegen.content import Document, load_documents  # noqa: E402
 from sitegen.markup import EXTENSIONS, Converter, Links  # noqa: E402
-from sitegen.model import BuildOptions, published_documents  # noqa: E402
+from sitegen.model import BuildOptions, assemble_site  # noqa: E402
 from sitegen.urls import Urls  # noqa: E402
 
 Convert = Callable[[str], object]
@@ -65,19 +65,14 @@ OTHERS: tuple[tuple[str, str, Callable[[], Convert]], ...] = (
 )
 
 
-def documents_of(root: Path) -> tuple[Document, ...]:
-    """The published documents of the project at root, as a build reads them."""
+def site_of(root: Path) -> tuple[tuple[Document, ...], Links]:
+    """The published documents of the project at root and their links, made as a build makes them."""
     config = load_config(root)
     documents, errors = load_documents(config)
-    if errors:
-        raise SystemExit("\n".join(str(error) for error in errors))
-    return published_documents(documents, BuildOptions(now=datetime.now(UTC)))
-
-
-def _converter(root: Path, documents: Sequence[Document]) -> Converter:
-    urls = Urls(load_config(root))
-    doc_paths = {(d.kind, d.stem, d.lang): urls.document(d.kind, d.lang, d.slug) for d in documents}
-    return Converter(Links.of_site(documents, urls, root / "content", doc_paths))
+    site, model_errors = assemble_site(config, documents, BuildOptions(now=datetime.now(UTC)))
+    if errors + model_errors:
+        raise SystemExit("\n".join(str(error) for error in errors + model_errors))
+    return site.documents, Links.of_site(site.documents, Urls(config), root / "content", site.doc_paths)
 
 
 def _timed(convert: Callable, items: Iterable) -> float:
@@ -87,14 +82,14 @@ def _timed(convert: Callable, items: Iterable) -> float:
     return time.process_time() - start
 
 
-def measure(root: Path, documents: Sequence[Document]) -> list[tuple[str, float | None]]:
+def measure(documents: Sequence[Document], links: Links) -> list[tuple[str, float | None]]:
     """(engine, CPU seconds to convert every body) for each engine; None where it is not installed."""
     bodies = [d.body for d in documents]
     python_markdown = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
     rows: list[tuple[str, float | None]] = [
         (
             "our converter (Python-Markdown + the site's processing)",
-            _timed(_converter(root, documents).convert, documents),
+            _timed(Converter(links).convert, documents),
         ),
         ("Python-Markdown alone (the same extensions)", _timed(lambda b: python_markdown.reset().convert(b), bodies)),
     ]
@@ -126,8 +121,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             from benchmarks import corpus
 
             root = corpus.generate(Path(scratch) / "corpus", args.posts).root
-        documents = documents_of(root)
-        print(report(measure(root, documents), len(documents)))
+        documents, links = site_of(root)
+        print(report(measure(documents, links), len(documents)))
 
 
 if __name__ == "__main__":

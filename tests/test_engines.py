@@ -10,9 +10,9 @@ from benchmarks import corpus, engines
 
 def test_every_engine_converts_every_published_body_of_the_corpus(tmp_path: Path):
     made = corpus.generate(tmp_path / "site", 5)
-    documents = engines.documents_of(made.root)
+    documents, links = engines.site_of(made.root)
     assert sum(d.kind == "news" for d in documents) == 10  # 5 posts in two languages
-    rows = engines.measure(made.root, documents)
+    rows = engines.measure(documents, links)
     assert [name for name, _ in rows[:2]] == [
         "our converter (Python-Markdown + the site's processing)",
         "Python-Markdown alone (the same extensions)",
