@@ -218,6 +218,14 @@ def _taxonomy_pages(config: Config, urls: Urls, lang: str, entries: list[Entry])
     return pages
 
 
+def first_of_list(page: Page) -> tuple | None:
+    """The key of the first page of the list that `page` is a later page of (None for any other page).
+
+    Another language's list may have fewer pages: its first page is where the language switch goes."""
+    pagination = page.data.get("pagination")
+    return (*page.key[:-1], 1) if pagination and pagination["number"] > 1 else None
+
+
 def _paged(
     config: Config,
     lang: str,

@@ -33,7 +33,7 @@ from sitegen.errors import SiteError
 from sitegen.generator import GENERATOR
 from sitegen.images import SIZES
 from sitegen.markup import Bodies
-from sitegen.model import Entry, Page, Site, tag_name
+from sitegen.model import Entry, Page, Site, first_of_list, tag_name
 from sitegen.parallel import map_chunks
 from sitegen.progress import Progress
 from sitegen.quickcall import QuickContext
@@ -189,11 +189,7 @@ class Renderer:
             or (self.summary(page.data["doc"]) if "doc" in page.data else language.strings["site_description"]),
             "translations": translations,
             "x_default": translations.get(default, page.path),
-            "switch": [
-                {"lang": other, "path": translations.get(other.code)}
-                for other in self.config.languages
-                if other.code != page.lang
-            ],
+            "switch": self._switch(page, translations),
             "menu": self.site.menus[page.lang],
             "format_date": lambda value, style="date": _format_date(value, style, language, self.config.tzinfo),
             "format_number": lambda value, digits=1: format_decimal(
@@ -201,6 +197,21 @@ class Renderer:
             ),
             **page.data,
         }
+
+    def _switch(self, page: Page, translations: Mapping[str, str]) -> list[dict[str, Any]]:
+        # Each other language: the page's translation, or (for a later page of a list that language's
+        # list has no page of) the first page of its list, not an alternate of this one; None when neither.
+        first = first_of_list(page)
+        fallback = self.site.translations.get(first, {}) if first else {}
+        return [
+            {
+                "lang": other,
+                "path": translations.get(other.code) or fallback.get(other.code),
+                "alternate": other.code in translations,
+            }
+            for other in self.config.languages
+            if other.code != page.lang
+        ]
 
 
 def _format_date(value: datetime, style: str, language: Any, tzinfo: Any) -> str:
@@ -283,7 +294,8 @@ def page_fingerprints(site: Site, body_keys: Mapping[tuple, str], assets: Assets
     prints = {}
     for page in site.pages:
         fields = [getattr(page, name) for name in _PAGE_FIELDS]
-        inputs = (common, fields, _stable(page.data, documents), site.translations.get(page.key))
+        translations = site.translations.get(page.key), site.translations.get(first_of_list(page))
+        inputs = (common, fields, _stable(page.data, documents), translations)
         prints[page.path] = _digest(repr(inputs))
     return prints
 
