@@ -57,6 +57,9 @@ class Page:
     origin: tuple[str, int | None] = ("site.yaml", None)
     # "draft" or "scheduled" for a post that only a preview shows; templates mark it for the editor.
     status: str = ""
+    # Where the language switch goes in a language without a translation of this page, the first key
+    # that language has a page for: a list's first page, then the index of such lists. Not alternates.
+    stand_ins: tuple[tuple, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,7 @@ def _list_pages(config: Config, urls: Urls, lang: str, entries: list[Entry]) -> 
         partial(urls.news_list, lang),
         strings["news_title"],
         entries,
-        strings["news_description"],
+        description=strings["news_description"],
     )
     return pages
 
@@ -211,19 +214,12 @@ def _taxonomy_pages(config: Config, urls: Urls, lang: str, entries: list[Entry])
     for tag in tags:
         name = names[tag]
         title = strings["tag_title"].format(tag=name)
-        pages += _paged(config, lang, ("tag", tag), partial(urls.tag, lang, name), title, by_tag[tag])
+        pages += _paged(config, lang, ("tag", tag), partial(urls.tag, lang, name), title, by_tag[tag], ("tags",))
     for year, _, _ in years:
         title = strings["archive_year_title"].format(year=year)
-        pages += _paged(config, lang, ("archive", year), partial(urls.archive, lang, year), title, by_year[year])
+        path_of = partial(urls.archive, lang, year)
+        pages += _paged(config, lang, ("archive", year), path_of, title, by_year[year], ("archive",))
     return pages
-
-
-def first_of_list(page: Page) -> tuple | None:
-    """The key of the first page of the list that `page` is a later page of (None for any other page).
-
-    Another language's list may have fewer pages: its first page is where the language switch goes."""
-    pagination = page.data.get("pagination")
-    return (*page.key[:-1], 1) if pagination and pagination["number"] > 1 else None
 
 
 def _paged(
@@ -233,9 +229,13 @@ def _paged(
     path_of: Callable[[int], str],
     title: str,
     entries: Sequence[Entry],
+    index: tuple | None = None,
     description: str = "",
 ) -> list[Page]:
-    """A list of posts in pages of per_page (one empty page for none), each linking to the next and previous."""
+    """A list of posts in pages of per_page (one empty page for none), each linking to the next and previous.
+
+    Another language may have fewer pages of the list, or not have the list at all: the language switch
+    then goes to the list's first page, or to the page of key `index` (all the lists of its kind)."""
     size = config.per_page
     chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
     title_page = _strings(config, lang)["title_page"]
@@ -258,6 +258,7 @@ def _paged(
                 data=MappingProxyType({"entries": tuple(chunk), "pagination": pagination}),
                 # The first page stands for the list in the sitemap; readers and crawlers follow its links on.
                 sitemap=number == 1,
+                stand_ins=(((*key, 1),) if number > 1 else ()) + ((index,) if index else ()),
             )
         )
     return pages

@@ -33,7 +33,7 @@ from sitegen.errors import SiteError
 from sitegen.generator import GENERATOR
 from sitegen.images import SIZES
 from sitegen.markup import Bodies
-from sitegen.model import Entry, Page, Site, first_of_list, tag_name
+from sitegen.model import Entry, Page, Site, tag_name
 from sitegen.parallel import map_chunks
 from sitegen.progress import Progress
 from sitegen.quickcall import QuickContext
@@ -199,14 +199,14 @@ class Renderer:
         }
 
     def _switch(self, page: Page, translations: Mapping[str, str]) -> list[dict[str, Any]]:
-        # Each other language: the page's translation, or (for a later page of a list that language's
-        # list has no page of) the first page of its list, not an alternate of this one; None when neither.
-        first = first_of_list(page)
-        fallback = self.site.translations.get(first, {}) if first else {}
+        # Each other language: the page's translation, else its first stand-in in that language (not an
+        # alternate of this page); no path when it has neither.
+        stand_ins = [self.site.translations.get(key, {}) for key in page.stand_ins]
         return [
             {
                 "lang": other,
-                "path": translations.get(other.code) or fallback.get(other.code),
+                "path": translations.get(other.code)
+                or next((paths[other.code] for paths in stand_ins if other.code in paths), None),
                 "alternate": other.code in translations,
             }
             for other in self.config.languages
@@ -294,7 +294,7 @@ def page_fingerprints(site: Site, body_keys: Mapping[tuple, str], assets: Assets
     prints = {}
     for page in site.pages:
         fields = [getattr(page, name) for name in _PAGE_FIELDS]
-        translations = site.translations.get(page.key), site.translations.get(first_of_list(page))
+        translations = [site.translations.get(key) for key in (page.key, *page.stand_ins)]
         inputs = (common, fields, _stable(page.data, documents), translations)
         prints[page.path] = _digest(repr(inputs))
     return prints
