@@ -58,7 +58,7 @@ class Page:
     # "draft" or "scheduled" for a post that only a preview shows; templates mark it for the editor.
     status: str = ""
     # Where the language switch goes in a language without a translation of this page, the first key
-    # that language has a page for: a list's first page, then the index of such lists. Not alternates.
+    # that language has a page for (a later page of a list: the list's first page). Not alternates.
     stand_ins: tuple[tuple, ...] = ()
 
 
@@ -214,11 +214,10 @@ def _taxonomy_pages(config: Config, urls: Urls, lang: str, entries: list[Entry])
     for tag in tags:
         name = names[tag]
         title = strings["tag_title"].format(tag=name)
-        pages += _paged(config, lang, ("tag", tag), partial(urls.tag, lang, name), title, by_tag[tag], ("tags",))
+        pages += _paged(config, lang, ("tag", tag), partial(urls.tag, lang, name), title, by_tag[tag])
     for year, _, _ in years:
         title = strings["archive_year_title"].format(year=year)
-        path_of = partial(urls.archive, lang, year)
-        pages += _paged(config, lang, ("archive", year), path_of, title, by_year[year], ("archive",))
+        pages += _paged(config, lang, ("archive", year), partial(urls.archive, lang, year), title, by_year[year])
     return pages
 
 
@@ -229,13 +228,12 @@ def _paged(
     path_of: Callable[[int], str],
     title: str,
     entries: Sequence[Entry],
-    index: tuple | None = None,
     description: str = "",
 ) -> list[Page]:
     """A list of posts in pages of per_page (one empty page for none), each linking to the next and previous.
 
-    Another language may have fewer pages of the list, or not have the list at all: the language switch
-    then goes to the list's first page, or to the page of key `index` (all the lists of its kind)."""
+    Another language's list may have fewer pages: from a later page the language switch goes to its first.
+    Where that language has no such list at all, the switch says the page is not translated (DESIGN.md)."""
     size = config.per_page
     chunks = [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
     title_page = _strings(config, lang)["title_page"]
@@ -258,7 +256,7 @@ def _paged(
                 data=MappingProxyType({"entries": tuple(chunk), "pagination": pagination}),
                 # The first page stands for the list in the sitemap; readers and crawlers follow its links on.
                 sitemap=number == 1,
-                stand_ins=(((*key, 1),) if number > 1 else ()) + ((index,) if index else ()),
+                stand_ins=((*key, 1),) if number > 1 else (),
             )
         )
     return pages

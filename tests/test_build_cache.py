@@ -89,14 +89,14 @@ def test_after_a_change_the_cached_build_equals_a_cold_build(site_root, tmp_path
 
 def test_a_later_list_page_follows_the_other_languages_list_when_that_list_goes(site_root, tmp_path):
     # The tag's second Vietnamese page has no English twin: its language switch goes to the English
-    # tag's first page, until the only English post with the tag is removed; then to the English topics.
+    # tag's first page, until the only English post with the tag is removed: then it says so.
     set_config(site_root, per_page=1, list_untranslated=False)
     build_site(site_root)
     page = site_root / "public/the/thi-dua-khen-thuong/trang/2/index.html"
     assert 'href="/en/tags/emulation-and-commendation/"' in page.read_text(encoding="utf-8")
     (site_root / "content/news/hoi-nghi.en.md").unlink()
     build_site(site_root)
-    assert '<a href="/en/tags/" hreflang="en" lang="en">English</a>' in page.read_text(encoding="utf-8")
+    assert '<span class="no-translation">English: chưa có bản dịch</span>' in page.read_text(encoding="utf-8")
     assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
 
 

@@ -180,7 +180,7 @@ def test_tag_and_yearly_archive_pages_are_paginated_like_the_news_list(site_root
     assert '<a rel="prev" href="/luu-tru/2021/">' in archive and "Tin tức năm 2021 – trang 2" in archive
 
 
-def test_a_list_page_the_other_language_lacks_switches_to_that_languages_nearest_list(site_root):
+def test_a_later_list_page_the_other_language_lacks_switches_to_that_languages_list(site_root):
     # Vietnamese lists three posts a page each; English only its one translated post, of 2021.
     set_config(site_root, per_page=1, list_untranslated=False)
     build_site(site_root)
@@ -190,9 +190,10 @@ def test_a_list_page_the_other_language_lacks_switches_to_that_languages_nearest
     assert 'hreflang="en" href="https://example.org/en/news/"' not in third  # not an alternate of page 3
     first = read(site_root, "tin-tuc/index.html")
     assert '<a href="/en/news/" hreflang="en" lang="en" rel="alternate">English</a>' in first
+    # No English list of 2020 at all: the reader is told so, not sent elsewhere.
     assert not (site_root / "public/en/archive/2020").exists()
     year = read(site_root, "luu-tru/2020/index.html")
-    assert '<a href="/en/archive/" hreflang="en" lang="en">English</a>' in year
+    assert '<span class="no-translation">English: chưa có bản dịch</span>' in year
 
 
 def test_only_the_first_page_of_each_list_is_in_the_sitemap(site_root):
