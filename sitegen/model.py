@@ -57,9 +57,9 @@ class Page:
     origin: tuple[str, int | None] = ("site.yaml", None)
     # "draft" or "scheduled" for a post that only a preview shows; templates mark it for the editor.
     status: str = ""
-    # Where the language switch goes in a language without a translation of this page, the first key
-    # that language has a page for (a later page of a list: the list's first page). Not alternates.
-    stand_ins: tuple[tuple, ...] = ()
+    # The key of the page the language switch goes to in a language without a translation of this one,
+    # if that language has it (a later page of a list: the list's first page). Not an alternate.
+    stand_in: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def _list_pages(config: Config, urls: Urls, lang: str, entries: list[Entry]) -> 
         partial(urls.news_list, lang),
         strings["news_title"],
         entries,
-        description=strings["news_description"],
+        strings["news_description"],
     )
     return pages
 
@@ -256,7 +256,7 @@ def _paged(
                 data=MappingProxyType({"entries": tuple(chunk), "pagination": pagination}),
                 # The first page stands for the list in the sitemap; readers and crawlers follow its links on.
                 sitemap=number == 1,
-                stand_ins=((*key, 1),) if number > 1 else (),
+                stand_in=(*key, 1) if number > 1 else None,
             )
         )
     return pages

@@ -199,14 +199,13 @@ class Renderer:
         }
 
     def _switch(self, page: Page, translations: Mapping[str, str]) -> list[dict[str, Any]]:
-        # Each other language: the page's translation, else its first stand-in in that language (not an
+        # Each other language: the page's translation, else its stand-in in that language (not an
         # alternate of this page); no path when it has neither.
-        stand_ins = [self.site.translations.get(key, {}) for key in page.stand_ins]
+        stand_in = self.site.translations.get(page.stand_in, {})
         return [
             {
                 "lang": other,
-                "path": translations.get(other.code)
-                or next((paths[other.code] for paths in stand_ins if other.code in paths), None),
+                "path": translations.get(other.code) or stand_in.get(other.code),
                 "alternate": other.code in translations,
             }
             for other in self.config.languages
@@ -294,7 +293,7 @@ def page_fingerprints(site: Site, body_keys: Mapping[tuple, str], assets: Assets
     prints = {}
     for page in site.pages:
         fields = [getattr(page, name) for name in _PAGE_FIELDS]
-        translations = [site.translations.get(key) for key in (page.key, *page.stand_ins)]
+        translations = site.translations.get(page.key), site.translations.get(page.stand_in)
         inputs = (common, fields, _stable(page.data, documents), translations)
         prints[page.path] = _digest(repr(inputs))
     return prints
