@@ -77,6 +77,46 @@ def test_a_save_made_of_several_events_is_answered_once(project: Path):
     assert name == "content" and str(post) in paths
 
 
+def test_a_post_written_in_place_is_answered_when_it_is_closed_without_waiting_to_settle(project: Path, monkeypatch):
+    monkeypatch.setattr(watch, "SETTLE", 10 * GIVE_UP)  # only an answer to the save made whole comes in time
+    post = project / "content" / "news" / "bai.vi.md"
+
+    def save_in_place() -> None:  # as most editors and the benchmark save: the file opened, written, closed
+        with post.open("a", encoding="utf-8") as file:
+            file.write("\nHai.\n")
+            file.flush()
+            os.fsync(file.fileno())  # written before it is closed, as a long save is
+
+    assert watch_while(project, save_in_place) == [("content", [str(post)])]
+
+
+def test_a_save_renamed_over_the_post_is_answered_when_renamed(project: Path, monkeypatch):
+    monkeypatch.setattr(watch, "SETTLE", 10 * GIVE_UP)
+    post = project / "content" / "news" / "bai.vi.md"
+
+    def save_as_editors_do() -> None:
+        fresh = post.with_name("bai.vi.md.tmp")
+        fresh.write_text("---\ntitle: Bài\n---\n\nNăm.\n", encoding="utf-8")
+        os.replace(fresh, post)
+
+    calls = watch_while(project, save_as_editors_do)
+    assert len(calls) == 1 and str(post) in calls[0][1]
+
+
+def test_a_new_file_or_one_renamed_away_waits_to_settle(project: Path, monkeypatch):
+    # A new post's name may still change; a post renamed away (an editor's backup) is not there until its
+    # new copy is written: neither is a save made whole, so neither is answered before SETTLE.
+    monkeypatch.setattr(watch, "SETTLE", 10 * GIVE_UP)
+    post = project / "content" / "news" / "bai.vi.md"
+
+    def new_post_and_a_backup_first_save() -> None:
+        (project / "content" / "news" / "moi.vi.md").write_text("---\ntitle: Mới\n---\n", encoding="utf-8")
+        post.rename(post.with_name("bai.vi.md~"))
+        post.write_text("---\ntitle: Bài\n---\n\nSáu.\n", encoding="utf-8")
+
+    assert watch_while(project, new_post_and_a_backup_first_save, quiet_for=1.5) == []
+
+
 def test_a_layout_and_the_settings_reach_their_own_tasks(project: Path):
     def edit_both() -> None:
         (project / "layouts" / "post.html").write_text("<h1>{{ page.title }}</h1>", encoding="utf-8")
