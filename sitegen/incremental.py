@@ -7,11 +7,12 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.buildstate import SqliteBodies
+from sitegen.content import MadeDocuments
 from sitegen.errors import BuildError, SiteError
 from sitegen.model import BuildOptions
 from sitegen.output import file_digest
@@ -51,7 +52,7 @@ class Preview:
         self.base_url = base_url
         self.errors: tuple[SiteError, ...] = ()
         # files read, Markdown converted (on disk, read as pages show it), and each page's fingerprint
-        self.caches = Caches({}, SqliteBodies(root / PREVIEW_BODIES, threads=True), {})
+        self.caches = Caches({}, SqliteBodies(root / PREVIEW_BODIES, threads=True), {}, made=MadeDocuments())
         # what the preview folder holds: a digest of each rendered file, (source, mtime, size) of each copy
         self._written: dict[str, object] = {}
         self._last: SiteFiles | None = None  # the last build that succeeded, for answering an edit first
@@ -87,7 +88,7 @@ class Preview:
             self.errors = ()
             changed = self._sync(rendered, written)
             with self._state:
-                self.caches = Caches(self.caches.sources, self.caches.bodies, rendered.prints)
+                self.caches = replace(self.caches, prints=rendered.prints)
                 self._forget(list(self._fresh or ()))  # rendered here from the post as it was before its last save
                 self._last = rendered
         names = rendered.assets.names.items()
@@ -144,7 +145,7 @@ class Preview:
             for path in {name, name.removesuffix("index.html")} & prints.keys():
                 if output_file(path) == name:
                     del prints[path]
-        self.caches = Caches(self.caches.sources, self.caches.bodies, prints)
+        self.caches = replace(self.caches, prints=prints)
 
     def _put(self, name: str, data: bytes, first: bool = False) -> bool:
         """Write a rendered file unless the folder holds these bytes already, or an edit wrote it during

@@ -29,7 +29,7 @@ from sitegen.buildstate import (
     state_file,
 )
 from sitegen.config import Config, load_config
-from sitegen.content import Document, load_documents
+from sitegen.content import Document, MadeDocuments, load_documents
 from sitegen.errors import raise_if_any
 from sitegen.images import resized_copies
 from sitegen.markup import Bodies, BodyStore, Links, MemoryBodies, body_keys, render_bodies
@@ -100,13 +100,15 @@ class Caches:
     bodies: converted Markdown by a digest of what it depends on;
     prints: the fingerprint of each page as the output folder holds it (empty: render every page;
     None: render every page and compute no fingerprints, for a check with no build to compare with);
-    inputs: every input file's time, size and digest (buildstate.input_files), where known.
+    inputs: every input file's time, size and digest (buildstate.input_files), where known;
+    made: the documents the last build made from `sources` (serve keeps them between rebuilds; None: not kept).
     """
 
     sources: MutableMapping
     bodies: BodyStore
     prints: Mapping[str, str] | None
     inputs: Mapping[str, Stamped] = field(default_factory=dict)
+    made: MadeDocuments | None = None
 
     @classmethod
     def empty(cls) -> Caches:
@@ -129,7 +131,7 @@ def render_site(
     """
     caches = caches or Caches.empty()
     config = load_config(root, base_url=base_url, output=output)
-    documents, errors = load_documents(config, options.jobs, caches.sources, progress, caches.inputs)
+    documents, errors = load_documents(config, options.jobs, caches.sources, progress, caches.inputs, caches.made)
     records, record_errors = load_records(config, documents)
     extra_pages = record_pages(config, records, published_documents(documents, options))
     site, model_errors = assemble_site(config, documents, options, extra_pages)

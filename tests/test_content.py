@@ -2,10 +2,10 @@ import unicodedata
 from datetime import UTC, datetime
 
 import pytest
-from conftest import build_site, read, write
+from conftest import build_site, edit, read, write
 
 from sitegen.config import load_config
-from sitegen.content import load_documents
+from sitegen.content import MadeDocuments, load_documents
 from sitegen.errors import BuildError
 from sitegen.fields import read_markdown
 
@@ -219,3 +219,36 @@ def test_a_document_keeps_its_vietnamese_body_compressed_and_gives_it_back_as_wr
         assert sys.getsizeof(doc.packed_body.packed) < 0.4 * sys.getsizeof(doc.body)
         assert doc.body == read_markdown(project_copy / doc.file, doc.file, []).body
         assert unicodedata.is_normalized("NFC", doc.body)
+
+
+def test_serve_keeps_the_documents_of_files_read_the_same_and_makes_again_those_whose_file_original_or_settings_changed(
+    site_root,
+):
+    cache, made = {}, MadeDocuments()
+
+    def load():  # as each of serve's full rebuilds does: the settings read again, the files through the cache
+        docs, errors = load_documents(load_config(site_root), 1, cache, made=made)
+        return {(d.stem, d.lang): d for d in docs}, errors
+
+    first, _ = load()
+    again, errors = load()
+    assert errors == [] and all(again[key] is first[key] for key in first)
+
+    # The Vietnamese original dated anew: the English translation inherits the date, so it is made again too.
+    edit(site_root, "content/news/hoi-nghi.vi.md", "date: 2021-03-11 08:36", "date: 2021-03-12 08:36")
+    dated, _ = load()
+    assert dated[("hoi-nghi", "vi")].date.day == 12 and dated[("hoi-nghi", "en")].date.day == 12
+    assert dated[("nam-truoc", "vi")] is first[("nam-truoc", "vi")]
+
+    # A file with an error, kept as it is, is reported by every load, not only by the one that read it.
+    edit(site_root, "content/news/nam-truoc.vi.md", "title:", "tilte:")
+    assert {e.file for e in load()[1]} == {"content/news/nam-truoc.vi.md"}
+    assert {e.file for e in load()[1]} == {"content/news/nam-truoc.vi.md"}
+    edit(site_root, "content/news/nam-truoc.vi.md", "tilte:", "title:")
+
+    # New settings may change any document (here, the time zone of dates written without one).
+    before, _ = load()
+    edit(site_root, "site.yaml", "timezone: Asia/Ho_Chi_Minh", "timezone: UTC")
+    after, errors = load()
+    assert errors == [] and after[("hoi-nghi", "vi")].date.utcoffset().total_seconds() == 0
+    assert not any(after[key] is before[key] for key in before)
