@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from sitegen.output import Published, swap_folder
+from sitegen.pause import PausableRuns
 from sitegen.pipeline import bundles_to_redo
 from sitegen.search import (
     CHUNK_POSITIONS,
@@ -50,6 +51,7 @@ class PreviewSearch:
         self.searchable: set[str] = set()  # the preview's searchable pages
         self.changed: set[str] = set()  # pages written or removed since the index was last made
         self.digests: dict[str, str] | None = None  # search_digest of each page indexed; None: no index yet
+        self.pagefind = PausableRuns()  # held still while serve answers an edit
 
     def wrote(self, name: str, data: bytes) -> None:
         self.changed.add(name)
@@ -91,7 +93,8 @@ class PreviewSearch:
             shutil.rmtree(self.work)  # an update stopped half-way (the preview was closed)
         self.work.mkdir(parents=True)
         try:
-            after.update(make_search_index(self.work, pages, names, bundle_pages, previous, redo, RUNS, CHUNK))
+            made = make_search_index(self.work, pages, names, bundle_pages, previous, redo, RUNS, CHUNK, self.pagefind)
+            after.update(made)
             swap_folder(self.work / INDEX_FOLDER, current)  # a search started just now is answered by the next
         finally:
             shutil.rmtree(self.work, ignore_errors=True)

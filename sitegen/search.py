@@ -25,6 +25,7 @@ from html import unescape
 from pathlib import Path
 
 from sitegen.errors import SiteError, raise_if_any
+from sitegen.pause import PausableRuns
 from sitegen.vietnamese import fold, nfc
 
 INDEX_FOLDER = "pagefind"
@@ -203,6 +204,7 @@ def make_search_index(
     redo: set[int] | None = None,
     runs: int = 2,
     chunk: int | None = None,
+    pausable: PausableRuns | None = None,
 ) -> dict[str, str]:
     """Index the searchable pages `names` (bytes from `files`) into folder/pagefind/; the search digest
     (`search_digest`) of each page indexed anew.
@@ -210,7 +212,8 @@ def make_search_index(
     A big site's index is made of bundles of about `bundle_pages` pages each (Pagefind holds a whole
     bundle in memory: 150-170 MB for 1,000 pages), `runs` Pagefind runs at a time (each uses more than
     one core), merged by the search page. Their word indexes are cut in chunks of `chunk` word positions,
-    by default finer the more bundles there are (`chunk_positions`).
+    by default finer the more bundles there are (`chunk_positions`). `pausable` is told of each Pagefind
+    run, so that another thread may hold it still for a moment (serve).
     With `previous` (the pagefind/ folder of the last build), only the bundles numbered in `redo` are
     made again; the others are copied. A failure is a build error, and nothing gets published.
     """
@@ -228,7 +231,7 @@ def make_search_index(
     try:
         digests: dict[str, str] = {}
         environment = {**os.environ, CHUNK_VARIABLE: str(chunk or chunk_positions(count))}
-        failures = _run_pagefind(program, environment, staging, files, groups, made, digests, runs)
+        failures = _run_pagefind(program, environment, staging, files, groups, made, digests, runs, pausable)
         if failures:
             message = f"the search index could not be built: {failures[0]}"
             raise_if_any([SiteError(INDEX_FOLDER, message, None, _INSTALL_HINT)])
@@ -262,6 +265,7 @@ def _run_pagefind(
     made: Mapping[int, Path],
     digests: dict[str, str],
     runs: int,
+    pausable: PausableRuns | None = None,
 ) -> list[str]:
     """Stage each bundle's pages (their digests into `digests`) and run Pagefind on them with the
     `environment` given, `runs` at a time; the failures' last lines. The next bundle is staged while
@@ -269,10 +273,12 @@ def _run_pagefind(
     order = list(made)
     running: list[tuple[Path, subprocess.Popen]] = []
     failures: list[str] = []
+    pausable = pausable or PausableRuns()
 
     def finish_first() -> None:
         site, process = running.pop(0)
         out, err = process.communicate()
+        pausable.finished(process)
         shutil.rmtree(site, ignore_errors=True)  # staged pages are memory (/dev/shm): freed bundle by bundle
         if process.returncode != 0:
             failures.append(((err or out).decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1])
@@ -283,9 +289,9 @@ def _run_pagefind(
             if len(running) == runs:
                 finish_first()
             command = [str(program), "--site", str(site), "--output-path", str(made[number]), "--quiet"]
-            running.append(
-                (site, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment))
-            )
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+            running.append((site, process))
+            pausable.started(process)
             if position + 1 < len(order):
                 site = _stage_bundle(staging, files, groups, order[position + 1], digests)
         while running:
@@ -294,6 +300,7 @@ def _run_pagefind(
         for _, process in running:  # only when something went wrong while Pagefind was at work
             process.kill()
             process.communicate()
+            pausable.finished(process)
     return failures
 
 

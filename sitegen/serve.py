@@ -154,6 +154,7 @@ class Rebuilds:
         that wrote any, and ask for a full rebuild. `paths`: the changed files, when the watcher knows
         them. Called on the server's thread, one edit after the other. The full rebuild is asked for
         even when the edited page could not be written first."""
+        self.preview.search.pagefind.hold(ANSWER_GRACE)  # the cores to the edited page and the browser first
         try:
             first = self.preview.edited_first(paths)
             if first is not None:
@@ -172,7 +173,8 @@ class Rebuilds:
         self.index_wanted.set()
 
     def _run(self, wanted: threading.Event, work: Callable[[], None]) -> None:
-        while True:
+        # Until closed: close() may set `wanted` while the work runs, and the work clears it.
+        while not self.closing:
             wanted.wait()
             if self.closing:
                 return

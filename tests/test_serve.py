@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import PROJECT, count_conversions, set_config, write
@@ -579,6 +580,38 @@ def test_a_full_rebuild_asked_for_while_the_search_index_is_made_does_not_wait_f
         done.set()
     # The browsers reloaded for the rebuild's pages at once, and again once the index was in place.
     until(lambda: "Search index updated" in "".join(reloads), lambda: f"the index's reload; so far {reloads}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc to see Pagefind's state")
+def test_the_preview_index_is_held_still_while_an_edit_is_answered_and_then_goes_on(
+    site_root, monkeypatch, capsys, start_rebuilds
+):
+    from sitegen import serve
+
+    monkeypatch.setattr(serve, "ANSWER_GRACE", 2.0)  # long enough to look at Pagefind while it is held
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    runs = preview.search.pagefind
+    seen: list[tuple[float, str]] = []  # when each Pagefind run started, and its state a moment later
+    started = runs.started
+
+    def noting(process):
+        started(process)
+        time.sleep(0.1)
+        stat = Path(f"/proc/{process.pid}/stat").read_text()
+        seen.append((time.monotonic(), stat[stat.rindex(")") + 2]))
+
+    monkeypatch.setattr(runs, "started", noting)
+    rebuilds = start_rebuilds(preview)
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn sửa")
+    answered = time.monotonic()
+    rebuilds.answer_edit([str(site_root / POST)])
+    rebuilds.index_search()  # the first index, started while the edit is answered
+    until(lambda: seen, "a Pagefind run to start")
+    assert seen[0][0] - answered < serve.ANSWER_GRACE and seen[0][1] == "T", "Pagefind was not held still"
+    # Then it goes on: the index is made, and holds the edit once the full rebuild's bundle is made again.
+    until(lambda: "Search index updated" in capsys.readouterr().out, "the index to be made")
+    until(lambda: "/tin-tuc/hoi-nghi-thi-dua-nam-2021/" in search_fragments(site_root), "the post in the index")
 
 
 def preview_noting_rebuilds(site_root, monkeypatch, note):

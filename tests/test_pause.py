@@ -1,0 +1,80 @@
+"""Programs held still for a moment: stopped while held, going on after, and only those still running."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sitegen.pause import CAN_HOLD, PausableRuns
+
+WAIT = 15  # seconds: a generous bound for a signal to take effect, not a measure of speed
+pytestmark = pytest.mark.skipif(
+    not (CAN_HOLD and Path("/proc/self/stat").is_file()), reason="needs SIGSTOP and /proc to see a program's state"
+)
+
+
+def state(process: subprocess.Popen) -> str:
+    """The program's state as Linux tells it: 'T' stopped, 'S' sleeping, 'R' running, 'Z' ended."""
+    text = Path(f"/proc/{process.pid}/stat").read_text()
+    return text[text.rindex(")") + 2]
+
+
+def becomes(process: subprocess.Popen, wanted: set[str]) -> str:
+    deadline = time.monotonic() + WAIT
+    while state(process) not in wanted and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return state(process)
+
+
+@pytest.fixture
+def programs():
+    started: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        started.append(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]))
+        return started[-1]
+
+    yield start
+    for process in started:
+        process.kill()
+        process.wait()
+
+
+def test_a_held_program_stops_and_goes_on_once_the_hold_is_over(programs):
+    runs, process = PausableRuns(), programs()
+    runs.started(process)
+    runs.hold(0.5)
+    assert becomes(process, {"T"}) == "T"
+    assert runs.held()
+    assert becomes(process, {"S", "R"}) in {"S", "R"}
+    assert not runs.held()
+
+
+def test_a_program_started_while_others_are_held_is_held_with_them(programs):
+    runs = PausableRuns()
+    runs.hold(WAIT)
+    process = programs()
+    runs.started(process)
+    assert becomes(process, {"T"}) == "T"
+
+
+def test_a_second_hold_keeps_the_programs_still_until_it_is_over_too(programs):
+    runs, process = PausableRuns(), programs()
+    runs.started(process)
+    runs.hold(0.2)
+    runs.hold(WAIT)  # the first hold's timer must not let the program go on
+    time.sleep(0.6)
+    assert state(process) == "T"
+
+
+def test_a_finished_program_is_left_alone(programs):
+    runs, process = PausableRuns(), programs()
+    runs.started(process)
+    runs.finished(process)
+    runs.hold(WAIT)
+    time.sleep(0.2)
+    assert state(process) in {"S", "R"}
