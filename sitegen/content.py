@@ -83,8 +83,8 @@ class _Source:
 class MadeDocuments:
     """The documents the last load made, by (kind, stem, lang), for serve's next full rebuild: a file
     read the same (the same _Source, kept by the cache), with the same original and settings, makes
-    the same document and the same errors, without its fields checked again (0.9 s of a 3 s rebuild at
-    10,000 posts). Held by one rebuild at a time."""
+    the same document and the same errors, without its fields checked again (loading the content in a
+    rebuild at 10,000 posts: 0.23 s instead of 0.50). Held by one rebuild at a time."""
 
     config: Config | None = None
     made: dict[tuple, tuple[_Source, _Source | None, Document | None, list[SiteError]]] = field(default_factory=dict)
