@@ -113,6 +113,23 @@ def _inside(folder: Path, name: str) -> Path:
     return folder / relative
 
 
+def write_over(path: Path, data: bytes) -> None:
+    """Make `data` the whole of the file at `path`: over its old bytes where it exists, then cut to length.
+
+    Not emptied first, as open(..., "wb") does: ext4 (Linux's usual file system) gives a file emptied
+    and written again its blocks and starts writing it out as soon as it is closed, which made
+    rewriting 6,000 existing pages take 0.85-1.44 s here instead of 0.14-0.17 s. A program reading the
+    file meanwhile may see it half-written, as it may with "wb"."""
+    try:
+        file = path.open("r+b")
+    except FileNotFoundError:
+        path.write_bytes(data)
+        return
+    with file:
+        file.write(data)
+        file.truncate()
+
+
 def _parent_made(path: Path, folders: set[Path]) -> Path:
     if path.parent not in folders:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -243,7 +260,7 @@ def update_site(
         if data is None:
             shutil.copyfile(sources[name], path)
         else:
-            path.write_bytes(data)
+            write_over(path, data)
         written.add(name)
     gone = [name for name in old if name not in wanted and (index is None or name not in index_names)]
     for name in gone:
