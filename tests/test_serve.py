@@ -697,6 +697,36 @@ def test_a_new_preview_session_reuses_the_markdown_converted_by_the_last(site_ro
     assert preview_files(preview) == first
 
 
+def test_a_new_preview_session_keeps_the_files_the_last_one_left_that_it_would_write_again(site_root, tmp_path):
+    earlier = Preview(site_root, URL)
+    earlier.rebuild()
+    earlier.index_search()
+    folder = earlier.output
+    unaffected = (folder / "gioi-thieu/index.html").stat()
+    edit_post(site_root, "Đoạn mở đầu", "Đoạn của phiên sau")
+    write(site_root, ".cache/preview/tin-tuc/bai-da-xoa/index.html", "<p>a page of a post deleted since</p>")
+    write(site_root, ".cache/preview/tin-tuc/.index.html.part", "a write the last session did not finish")
+
+    outcome = Preview(site_root, URL).rebuild()
+    assert outcome.errors == ()
+    kept = (folder / "gioi-thieu/index.html").stat()
+    assert (kept.st_ino, kept.st_mtime_ns) == (unaffected.st_ino, unaffected.st_mtime_ns)
+    assert "gioi-thieu/index.html" not in outcome.changed
+    assert EDITED_PAGE in outcome.changed
+    assert "Đoạn của phiên sau" in (folder / EDITED_PAGE).read_text(encoding="utf-8")
+    assert not (folder / "tin-tuc/bai-da-xoa/index.html").exists()
+    assert not (folder / "tin-tuc/.index.html.part").exists()
+    assert search_fragments(site_root), "the last session's search index serves until the first index replaces it"
+
+    # The same files as a session that starts from nothing.
+    folder.rename(tmp_path / "kept")
+    Preview(site_root, URL).rebuild()
+    fresh = {name: data for name, data in preview_files(earlier).items() if name.parts[0] != "pagefind"}
+    shutil.rmtree(folder)
+    (tmp_path / "kept").rename(folder)
+    assert {name: data for name, data in preview_files(earlier).items() if name.parts[0] != "pagefind"} == fresh
+
+
 def test_a_rebuild_that_failed_half_way_leaves_nothing_stale_once_the_inputs_go_back(site_root, tmp_path):
     preview = Preview(site_root, URL)
     preview.rebuild()
