@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import threading
 import time
@@ -16,7 +15,7 @@ from sitegen.buildstate import SqliteBodies
 from sitegen.content import MadeDocuments
 from sitegen.errors import BuildError, SiteError
 from sitegen.model import BuildOptions
-from sitegen.output import file_digest
+from sitegen.output import file_digest, files_under
 from sitegen.parallel import default_jobs
 from sitegen.pipeline import Caches, SiteFiles, render_site
 from sitegen.previewsearch import PreviewSearch
@@ -67,8 +66,9 @@ class Preview:
         # What a previous session left in the folder (ours alone): the first build that goes through keeps
         # the files it would write with the same bytes and removes those it no longer makes. Removing them
         # all and writing them again made the first build at 10,000 posts take 34-43 s here, not 19-21 s.
-        # That session's search index serves until the first index replaces it. None once a build went through.
-        self._left: set[str] | None = _left_by_last_session(self.output)
+        # That session's search index is not listed: it serves until PreviewSearch's first index replaces it
+        # whole. None once a build went through.
+        self._left: set[str] | None = files_under(self.output, leaving_out=INDEX_FOLDER)
 
     def rebuild(self) -> Outcome:
         """Run the pipeline again and write only the files whose bytes changed; keep errors for the browser."""
@@ -236,16 +236,3 @@ class Preview:
         if path.is_dir():
             path = path / "index.html"
         return path if path.is_file() else None
-
-
-def _left_by_last_session(folder: Path) -> set[str]:
-    # Its search index (20,000 files at 10,000 posts) is not among them: PreviewSearch replaces it whole.
-    left: set[str] = set()
-    for directory, folders, names in os.walk(folder):
-        prefix = Path(directory).relative_to(folder).as_posix()
-        if prefix == ".":
-            folders[:] = [name for name in folders if name != INDEX_FOLDER]
-            left.update(names)
-        else:
-            left.update(f"{prefix}/{name}" for name in names)
-    return left

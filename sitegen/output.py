@@ -56,11 +56,14 @@ def _foreign_files(target: Path) -> set[str]:
     return present - ours - {MANIFEST}
 
 
-def files_under(folder: Path) -> set[str]:
-    """Every file below a folder, as a path relative to it with '/' (os.walk: no stat per file)."""
+def files_under(folder: Path, leaving_out: str = "") -> set[str]:
+    """Every file below a folder, as a path relative to it with '/' (os.walk: no stat per file), but
+    for those in its subfolder `leaving_out`, if given."""
     found = set()
-    for directory, _, names in os.walk(folder):
+    for directory, folders, names in os.walk(folder):
         prefix = Path(directory).relative_to(folder).as_posix()
+        if prefix == ".":
+            folders[:] = [name for name in folders if name != leaving_out]
         found.update(name if prefix == "." else f"{prefix}/{name}" for name in names)
     return found
 
