@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import html
+import json
 import mimetypes
 import sys
 import threading
@@ -12,7 +13,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
@@ -84,9 +85,11 @@ def _port_free(host: str, port: int) -> bool:
 def _serve(root: Path, host: str, port: int, address: str) -> int:
     preview = Preview(root, address)
     watcher = EventWatcher()  # told of saves, not polling
-    server = Server(app=preview_app(preview), watcher=watcher)
+    reloads = Reloads()
+    reloads.listen()
+    server = Server(app=preview_app(preview, reloads.served), watcher=watcher)
     loop = IOLoop.current()  # the loop server.serve() runs; other threads hand it work with add_callback
-    rebuilds = Rebuilds(preview, lambda: loop.add_callback(LiveReloadHandler.reload_waiters))
+    rebuilds = Rebuilds(preview, lambda: loop.add_callback(reloads.reload))
 
     for name in WATCHED:
         # The edited post's page first (the browser reloads it at once), then everything else.
@@ -102,6 +105,43 @@ def _serve(root: Path, host: str, port: int, address: str) -> int:
         print(f"Warning: listening on {host}: other computers on the network can open the preview.", flush=True)
     server.serve(port=port, host=host, debug=False, open_url_delay=None)
     return 0
+
+
+class Reloads:
+    """Tells the open browsers to reload, and a browser that was loading a page when they were told (its
+    livereload socket not yet open) to reload as soon as it connects, else it would show that page, an
+    error page maybe, until the next save. Everything here runs on the server's thread: the pages are
+    served, the sockets answered and the reloads sent there."""
+
+    def __init__(self) -> None:
+        self.count = 0  # reloads sent
+        self.pages: dict[str, int] = {}  # a page's address -> the reloads sent when it was last served
+
+    def served(self, path: str) -> None:
+        """A page at this address was just served."""
+        self.pages[path] = self.count
+
+    def reload(self) -> None:
+        """Tell every browser connected to reload."""
+        self.count += 1
+        LiveReloadHandler.reload_waiters()
+
+    def connected(self, browser: LiveReloadHandler, url: str) -> None:
+        """A browser showing `url` has opened its socket: reload it if a reload was sent since it got the page."""
+        if self.pages.get(unquote(urlsplit(url).path), self.count) < self.count:
+            browser.send_message({"command": "reload", "path": "*", "liveCSS": LiveReloadHandler.live_css})
+
+    def listen(self) -> None:
+        """Be told of each browser that connects (livereload has no hook for it: its handler is wrapped)."""
+        answer = LiveReloadHandler.on_message
+
+        def on_message(handler: LiveReloadHandler, message: str | bytes) -> None:
+            answer(handler, message)
+            said = json.loads(message)
+            if said.get("command") == "info" and "url" in said:
+                self.connected(handler, said["url"])
+
+        LiveReloadHandler.on_message = on_message  # type: ignore[method-assign]
 
 
 class Rebuilds:
@@ -273,12 +313,17 @@ def _report(outcome: Outcome, what: str = "Rebuilt") -> None:
 Respond = Callable[[str, list[tuple[str, str]]], object]
 
 
-def preview_app(preview: Preview) -> Callable[[dict, Respond], Iterable[bytes]]:
-    """A WSGI app serving the preview folder, or the error page while the last build failed."""
+def preview_app(
+    preview: Preview, served: Callable[[str], None] = lambda path: None
+) -> Callable[[dict, Respond], Iterable[bytes]]:
+    """A WSGI app serving the preview folder, or the error page while the last build failed; `served`
+    is told the address of each page it serves."""
 
     def app(environ: dict, start_response: Respond) -> Iterable[bytes]:
         # WSGI hands the path over as Latin-1; addresses on this site are UTF-8.
         path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        if _is_page(path):
+            served(path)
         if preview.errors and _is_page(path):
             return _send(start_response, ERROR_STATUS, "text/html; charset=utf-8", error_page(preview.errors))
         try:

@@ -914,6 +914,35 @@ def test_a_saved_page_shows_in_the_open_browser_by_itself_even_saved_again_at_on
     assert "Start watching changes" in log and "Start detecting changes" not in log
 
 
+def test_a_browser_loading_a_page_when_a_save_is_answered_reloads_once_it_connects(server, site_root, tmp_path):
+    from browser_support import chromium
+
+    about = site_root / "content/pages/gioi-thieu.vi.md"
+    log = tmp_path / "serve.log"
+    held = []
+
+    def all_reloads_sent(indexed):
+        # The last reload for the save follows its search index: every one of them reached no browser.
+        lines = log.read_text(encoding="utf-8").splitlines()
+        index = [i for i, line in enumerate(lines) if line.startswith("Search index updated")]
+        return len(index) > indexed and any("Reload 0 waiters" in line for line in lines[index[-1] :])
+
+    def save_while_the_page_loads(route):
+        # The page is served, its livereload socket not open yet (this script is held back).
+        if not held:
+            held.append(route)
+            indexed = log.read_text(encoding="utf-8").count("Search index updated")
+            about.write_text('---\ntitle: "Giới thiệu"\n---\n\nSửa khi trang đang tải.\n', encoding="utf-8")
+            until(lambda: all_reloads_sent(indexed), lambda: "the reloads sent")
+        route.continue_()
+
+    with chromium() as browser:
+        page = browser.new_page()
+        page.route("**/livereload.js*", save_while_the_page_loads)
+        page.goto(server + "gioi-thieu/")
+        page.wait_for_function("document.body.innerText.includes('Sửa khi trang đang tải.')", timeout=WAIT * 1000)
+
+
 @pytest.fixture
 def slow_pagefind(tmp_path, monkeypatch):
     """Pagefind made to take two seconds more, for serve started after this fixture: long enough for a
