@@ -72,7 +72,7 @@ class Preview:
 
     def rebuild(self) -> Outcome:
         """Run the pipeline again and write only the files whose bytes changed; keep errors for the browser."""
-        started = time.perf_counter()
+        started, began = time.perf_counter(), time.time_ns()
         # Every core for the first build; after that an edit touches a few pages, not worth a fork.
         jobs = 1 if self.caches.prints else default_jobs()
         options = BuildOptions(now=datetime.now(UTC), drafts=True, future=True, jobs=jobs)
@@ -86,9 +86,14 @@ class Preview:
             try:
                 rendered = render_site(self.root, options, self.output, self.base_url, self.caches, sink=sink)
             except BuildError as exc:
-                self.errors = exc.errors
                 with self._state:
                     self._forget(written)
+                if self._saved_since(exc.errors, began):
+                    # Read while the editor was saving it, maybe (an editor that empties the file first): the
+                    # save's own rebuild follows and shows the errors if they are still there. The browsers are
+                    # not sent to an error page meanwhile.
+                    return Outcome((), (), time.perf_counter() - started)
+                self.errors = exc.errors
                 return Outcome(self.errors, (), time.perf_counter() - started)
             self.errors = ()
             changed = self._sync(rendered, written)
@@ -169,6 +174,16 @@ class Preview:
             self._written[name] = digest
             self.search.wrote(name, data)
         return written
+
+    def _saved_since(self, errors: Iterable[SiteError], began: int) -> bool:
+        # Whether a file with one of these errors was modified at or after `began` (time.time_ns()).
+        for error in errors:
+            try:
+                if (self.root / error.file).stat().st_mtime_ns >= began:
+                    return True
+            except (OSError, ValueError):  # gone, or not a file's name
+                continue
+        return False
 
     def _left_as_is(self, name: str, data: bytes) -> bool:
         # Under _state: whether the last session left this file with these bytes.

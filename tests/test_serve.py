@@ -727,6 +727,29 @@ def test_a_new_preview_session_keeps_the_files_the_last_one_left_that_it_would_w
     assert {name: data for name, data in preview_files(earlier).items() if name.parts[0] != "pagefind"} == fresh
 
 
+def test_an_error_in_a_file_saved_again_during_the_rebuild_is_left_to_that_saves_rebuild(site_root, monkeypatch):
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    about = site_root / "content/pages/gioi-thieu.vi.md"
+    whole = about.read_text(encoding="utf-8")
+    about.write_text("", encoding="utf-8")  # an editor saving it empties it first
+    render_site = incremental.render_site
+
+    def saved_meanwhile(*args, **kwargs):
+        try:
+            return render_site(*args, **kwargs)
+        finally:
+            about.write_text(whole, encoding="utf-8")  # the save is whole now, after the rebuild read it
+
+    monkeypatch.setattr(incremental, "render_site", saved_meanwhile)
+    assert preview.rebuild().errors == ()
+    assert preview.errors == ()  # the browsers are not shown an error page
+    monkeypatch.setattr(incremental, "render_site", render_site)
+    assert preview.rebuild().errors == ()  # the save's own rebuild
+    about.write_text("", encoding="utf-8")  # broken before a rebuild begins: reported at once
+    assert preview.rebuild().errors == preview.errors != ()
+
+
 def test_a_rebuild_that_failed_half_way_leaves_nothing_stale_once_the_inputs_go_back(site_root, tmp_path):
     preview = Preview(site_root, URL)
     preview.rebuild()
@@ -919,7 +942,9 @@ def test_a_browser_loading_a_page_when_a_save_is_answered_reloads_once_it_connec
 
     about = site_root / "content/pages/gioi-thieu.vi.md"
     log = tmp_path / "serve.log"
-    held = []
+
+    def indexes():
+        return log.read_text(encoding="utf-8").count("Search index updated")
 
     def all_reloads_sent(indexed):
         # The last reload for the save follows its search index: every one of them reached no browser.
@@ -927,20 +952,28 @@ def test_a_browser_loading_a_page_when_a_save_is_answered_reloads_once_it_connec
         index = [i for i, line in enumerate(lines) if line.startswith("Search index updated")]
         return len(index) > indexed and any("Reload 0 waiters" in line for line in lines[index[-1] :])
 
+    held = []
+
     def save_while_the_page_loads(route):
         # The page is served, its livereload socket not open yet (this script is held back).
-        if not held:
-            held.append(route)
-            indexed = log.read_text(encoding="utf-8").count("Search index updated")
-            about.write_text('---\ntitle: "Giới thiệu"\n---\n\nSửa khi trang đang tải.\n', encoding="utf-8")
-            until(lambda: all_reloads_sent(indexed), lambda: "the reloads sent")
-        route.continue_()
+        try:
+            if not held:
+                held.append(route)
+                indexed = indexes()
+                about.write_text('---\ntitle: "Giới thiệu"\n---\n\nSửa khi trang đang tải.\n', encoding="utf-8")
+                until(lambda: all_reloads_sent(indexed), lambda: "the reloads sent: " + log.read_text(encoding="utf-8"))
+        finally:
+            route.continue_()
 
+    until(lambda: indexes() >= 1, "the first search index")  # its reload is not the one awaited here
     with chromium() as browser:
         page = browser.new_page()
         page.route("**/livereload.js*", save_while_the_page_loads)
         page.goto(server + "gioi-thieu/")
-        page.wait_for_function("document.body.innerText.includes('Sửa khi trang đang tải.')", timeout=WAIT * 1000)
+        try:
+            page.wait_for_function("document.body.innerText.includes('Sửa khi trang đang tải.')", timeout=WAIT * 1000)
+        finally:
+            print(log.read_text(encoding="utf-8"))  # shown if it fails
 
 
 @pytest.fixture
