@@ -176,10 +176,12 @@ class Preview:
         return written
 
     def _saved_since(self, errors: Iterable[SiteError], began: int) -> bool:
-        # Whether a file with one of these errors was modified at or after `began` (time.time_ns()).
+        # Whether a file with one of these errors was modified at or after `began` (time.time_ns()), and not
+        # later than now: a time to come (a file copied from a machine whose clock is ahead) says nothing.
+        now = time.time_ns()
         for error in errors:
             try:
-                if (self.root / error.file).stat().st_mtime_ns >= began:
+                if began <= (self.root / error.file).stat().st_mtime_ns <= now:
                     return True
             except (OSError, ValueError):  # gone, or not a file's name
                 continue

@@ -3,6 +3,7 @@
 import contextlib
 import gzip
 import json
+import os
 import re
 import shutil
 import socket
@@ -748,6 +749,9 @@ def test_an_error_in_a_file_saved_again_during_the_rebuild_is_left_to_that_saves
     assert preview.rebuild().errors == ()  # the save's own rebuild
     about.write_text("", encoding="utf-8")  # broken before a rebuild begins: reported at once
     assert preview.rebuild().errors == preview.errors != ()
+    later = time.time_ns() + 3600 * 10**9  # copied from a machine whose clock is an hour ahead: reported too
+    os.utime(about, ns=(later, later))
+    assert Preview(site_root, URL).rebuild().errors != ()
 
 
 def test_a_rebuild_that_failed_half_way_leaves_nothing_stale_once_the_inputs_go_back(site_root, tmp_path):
