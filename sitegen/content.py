@@ -79,6 +79,15 @@ class _Source:
     body_line: int
 
 
+class _Made(NamedTuple):
+    """What one source made in the last load: the document (None where it had errors) and its errors."""
+
+    source: _Source
+    original: _Source | None  # the default language's version it inherits from
+    document: Document | None
+    errors: list[SiteError]
+
+
 @dataclass
 class MadeDocuments:
     """The documents the last load made, by (kind, stem, lang), for serve's next full rebuild: a file
@@ -87,7 +96,7 @@ class MadeDocuments:
     rebuild at 10,000 posts: 0.23 s instead of 0.50). Held by one rebuild at a time."""
 
     config: Config | None = None
-    made: dict[tuple, tuple[_Source, _Source | None, Document | None, list[SiteError]]] = field(default_factory=dict)
+    made: dict[tuple, _Made] = field(default_factory=dict)
 
 
 class KeptFile(NamedTuple):
@@ -168,12 +177,12 @@ def _documents(
     for key, source in sources.items():
         original = sources.get((source.kind, source.stem, config.default_language))
         before = last.get(key)
-        if before is not None and before[0] is source and before[1] is original:
-            document, found = before[2], before[3]
+        if before is not None and before.source is source and before.original is original:
+            document, found = before.document, before.errors
         else:
             found = []
             document = _make_document(source, _merged_fields(source, original), config, found)
-        kept[key] = (source, original, document, found)
+        kept[key] = _Made(source, original, document, found)
         errors.extend(found)
         if document:
             documents.append(document)

@@ -322,9 +322,10 @@ def preview_app(
     def app(environ: dict, start_response: Respond) -> Iterable[bytes]:
         # WSGI hands the path over as Latin-1; addresses on this site are UTF-8.
         path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
-        if _is_page(path):
+        page = _is_page(path)
+        if page:
             served(path)
-        if preview.errors and _is_page(path):
+        if preview.errors and page:
             return _send(start_response, ERROR_STATUS, "text/html; charset=utf-8", error_page(preview.errors))
         try:
             found = preview.find(path)
