@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +24,7 @@ from sitegen.search import (
     folded_words,
     search_copy,
     search_records,
-    with_folded_words,
+    whole_copy,
 )
 
 POST = "tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html"
@@ -66,7 +68,9 @@ def test_pagefind_reads_the_pages_language_title_and_searchable_element_only():
 )
 def test_a_page_with_something_for_the_index_outside_its_searchable_element_is_given_whole(outside):
     # Pagefind takes its default title and image, and meta, filter and sort attributes, from anywhere.
-    html = f'<html lang="vi"><body><header>{outside}</header><article data-pagefind-body>Đoàn</article></body></html>'
+    html = (
+        f'<html lang="vi"><body><div class=top>{outside}</div><article data-pagefind-body>Đoàn</article></body></html>'
+    )
     assert search_copy(html) == html.replace("data-pagefind-body>", f"data-pagefind-body><p>doan {ALIAS_MARK}</p>")
 
 
@@ -85,6 +89,64 @@ def test_the_marker_named_earlier_in_a_text_does_not_mislead():
     )
     assert body_text(html) == "Đào Đinh"
     assert f"<div class=a data-pagefind-body><p>dao dinh {ALIAS_MARK}</p><div>Đào" in search_copy(html)
+
+
+def test_blocks_that_pagefind_would_run_together_with_their_neighbours_are_kept_apart_by_a_space():
+    html = "<html><body><dl data-pagefind-body><dt>Ngày ký</dt><dd>10/03/2021</dd><hr>Nơi ký</dl></body></html>"
+    assert "<body> <dl data-pagefind-body> <dt>Ngày ký</dt>  <dd>10/03/2021</dd>  <hr>Nơi ký</dl> </body>" in (
+        search_copy(html)
+    )
+
+
+def pagefind_texts(bundle: Path) -> dict[str, str]:
+    """Each page a Pagefind index holds: its address -> the text Pagefind keeps of it (results show it)."""
+    texts = {}
+    for path in bundle.rglob("fragment/*.pf_fragment"):
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        texts[data["url"]] = data["content"]
+    return texts
+
+
+def test_pagefind_reads_each_block_of_a_staged_copy_apart_from_the_text_beside_it(tmp_path):
+    from sitegen.search import _pagefind_program
+
+    # HTML's blocks that may hold text, but nav and footer (Pagefind leaves them out of the index) and tr
+    # (its text is in cells).
+    blocks = (  # noqa: SIM905 - a list of words reads best as words
+        "address article aside blockquote caption dd details dialog div dl dt fieldset figcaption figure h1 h2 h3 h4"
+        " h5 h6 header hgroup legend li main menu ol p pre section summary table tbody td tfoot th thead ul"
+    ).split()
+    parts = " ".join(
+        f"<span>before{n}</span><{tag}>inside{n}</{tag}><span>after{n}</span>" for n, tag in enumerate(blocks)
+    )
+    html = (
+        f'<html lang="en"><head><title>T</title></head><body><div data-pagefind-body>{parts} x<hr>y</div></body></html>'
+    )
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/index.html").write_text(search_copy(html), encoding="utf-8")
+    command = [str(_pagefind_program()), "--site", str(tmp_path / "site"), "--output-path", str(tmp_path / "index")]
+    subprocess.run(command, check=True, capture_output=True)
+    words = pagefind_texts(tmp_path / "index")["/"].replace(".", " ").split()
+    for n in range(len(blocks)):
+        assert words[words.index(f"before{n}") : words.index(f"after{n}") + 1] == [
+            f"before{n}",
+            f"inside{n}",
+            f"after{n}",
+        ], blocks[n]
+    assert words[-2:] == ["x", "y"]
+
+
+def test_every_word_the_real_sites_index_holds_is_a_word_its_page_shows(project_copy):
+    # A word made of two (a label and its value run together: "ký10") is found by no search for either.
+    build_site(project_copy, output=project_copy / "public")
+    public = project_copy / "public"
+    texts = pagefind_texts(public / "pagefind")
+    assert any(url.startswith("/giao-uoc/") for url in texts) and any(url.startswith("/don-vi/") for url in texts)
+    for url, text in texts.items():
+        shown = set(re.findall(r"\w+", body_text((public / url.lstrip("/") / "index.html").read_text("utf-8"))))
+        indexed = re.findall(r"\w+", text.split(ALIAS_MARK)[-1])
+        assert [word for word in indexed if word not in shown] == [], url
+    assert "Ngày ký 10/03/2021" in texts["/giao-uoc/2021/"]
 
 
 def test_a_page_without_the_marker_is_not_searchable():
@@ -186,7 +248,7 @@ def test_the_index_of_the_cut_down_copies_equals_pagefinds_index_of_the_whole_pa
         html = pages[name].decode("utf-8")
         assert "<nav" in html and "<nav" not in search_copy(html)  # the real layouts are cut down
         (whole / name).parent.mkdir(parents=True, exist_ok=True)
-        (whole / name).write_text(with_folded_words(html), encoding="utf-8")
+        (whole / name).write_text(whole_copy(html), encoding="utf-8")
     command = [str(_pagefind_program()), "--site", str(whole), "--output-path", str(tmp_path / "bundle"), "--quiet"]
     subprocess.run(command, check=True, capture_output=True)
 
