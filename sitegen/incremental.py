@@ -31,11 +31,13 @@ PREVIEW_BODIES = Path(".cache") / "serve" / "bodies.sqlite"
 
 @dataclass(frozen=True)
 class Outcome:
-    """One rebuild: the errors found, or the files it wrote or removed."""
+    """One rebuild: the errors found, or the files it wrote or removed; or, when its errors are in files
+    saved while it ran (`saved_meanwhile`), nothing: the rebuild of that save follows."""
 
     errors: tuple[SiteError, ...]
     changed: tuple[str, ...]
     seconds: float
+    saved_meanwhile: tuple[str, ...] = ()
 
 
 class Preview:
@@ -88,11 +90,12 @@ class Preview:
             except BuildError as exc:
                 with self._state:
                     self._forget(written)
-                if self._saved_since(exc.errors, began):
+                saved = self._saved_since(exc.errors, began)
+                if saved:
                     # Read while the editor was saving it, maybe (an editor that empties the file first): the
                     # save's own rebuild follows and shows the errors if they are still there. The browsers are
                     # not sent to an error page meanwhile.
-                    return Outcome((), (), time.perf_counter() - started)
+                    return Outcome((), (), time.perf_counter() - started, saved)
                 self.errors = exc.errors
                 return Outcome(self.errors, (), time.perf_counter() - started)
             self.errors = ()
@@ -175,17 +178,18 @@ class Preview:
             self.search.wrote(name, data)
         return written
 
-    def _saved_since(self, errors: Iterable[SiteError], began: int) -> bool:
-        # Whether a file with one of these errors was modified at or after `began` (time.time_ns()), and not
-        # later than now: a time to come (a file copied from a machine whose clock is ahead) says nothing.
+    def _saved_since(self, errors: Iterable[SiteError], began: int) -> tuple[str, ...]:
+        # The files with one of these errors modified at or after `began` (time.time_ns()), and not later
+        # than now: a time to come (a file copied from a machine whose clock is ahead) says nothing.
         now = time.time_ns()
-        for error in errors:
+        saved = []
+        for file in dict.fromkeys(error.file for error in errors):
             try:
-                if began <= (self.root / error.file).stat().st_mtime_ns <= now:
-                    return True
+                if began <= (self.root / file).stat().st_mtime_ns <= now:
+                    saved.append(file)
             except (OSError, ValueError):  # gone, or not a file's name
                 continue
-        return False
+        return tuple(saved)
 
     def _left_as_is(self, name: str, data: bytes) -> bool:
         # Under _state: whether the last session left this file with these bytes.

@@ -298,6 +298,9 @@ def _not_written(error: OSError, folder: Path, what: str, then: str = "It is tri
 
 
 def _report(outcome: Outcome, what: str = "Rebuilt") -> None:
+    if outcome.saved_meanwhile:
+        print(f"{', '.join(outcome.saved_meanwhile)} changed while the preview rebuilt: rebuilding again.", flush=True)
+        return
     if outcome.errors:
         print(format_errors(outcome.errors), file=sys.stderr)
         print("The preview shows these errors until the files are fixed; it rebuilds on every save.", file=sys.stderr)

@@ -743,15 +743,25 @@ def test_an_error_in_a_file_saved_again_during_the_rebuild_is_left_to_that_saves
             about.write_text(whole, encoding="utf-8")  # the save is whole now, after the rebuild read it
 
     monkeypatch.setattr(incremental, "render_site", saved_meanwhile)
-    assert preview.rebuild().errors == ()
+    held = preview.rebuild()
+    assert (held.errors, held.changed, held.saved_meanwhile) == ((), (), ("content/pages/gioi-thieu.vi.md",))
     assert preview.errors == ()  # the browsers are not shown an error page
     monkeypatch.setattr(incremental, "render_site", render_site)
     assert preview.rebuild().errors == ()  # the save's own rebuild
     about.write_text("", encoding="utf-8")  # broken before a rebuild begins: reported at once
-    assert preview.rebuild().errors == preview.errors != ()
+    reported = preview.rebuild()
+    assert reported.errors == preview.errors != () and reported.saved_meanwhile == ()
     later = time.time_ns() + 3600 * 10**9  # copied from a machine whose clock is an hour ahead: reported too
     os.utime(about, ns=(later, later))
     assert Preview(site_root, URL).rebuild().errors != ()
+
+
+def test_a_rebuild_left_to_a_save_made_meanwhile_says_so_rather_than_that_nothing_changed(capsys):
+    from sitegen.serve import _report
+
+    _report(incremental.Outcome((), (), 0.4, ("content/pages/gioi-thieu.vi.md",)))
+    printed = capsys.readouterr().out
+    assert printed == "content/pages/gioi-thieu.vi.md changed while the preview rebuilt: rebuilding again.\n"
 
 
 def test_a_rebuild_that_failed_half_way_leaves_nothing_stale_once_the_inputs_go_back(site_root, tmp_path):
