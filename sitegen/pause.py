@@ -5,6 +5,10 @@ busy. A save made then waited for them: from the save to the page on screen 67-2
 posts, against 67-113 ms when nothing ran. serve now stops the running Pagefind (SIGSTOP) when it
 answers an edit, and lets it go on (SIGCONT) once the browser has had time to fetch the new page.
 Where the system has no such signals (Windows), nothing is held.
+
+A program held still when serve ends would stay stopped for good, holding its memory (a stopped
+program leaves Ctrl+C's signal for later, and nothing would ever let it go on): serve ends its
+programs as it stops (`end`).
 """
 
 from __future__ import annotations
@@ -31,11 +35,14 @@ class PausableRuns:
         self._until = 0.0  # time.monotonic() until which programs are held
         self._timer: threading.Timer | None = None
         self._holds = 0  # counted up by each hold: only the last one's timer lets the programs go on
+        self._ended = False
 
     def started(self, process: subprocess.Popen) -> None:
         with self._lock:
             self._running.add(process)
-            if time.monotonic() < self._until:
+            if self._ended:
+                _end(process)
+            elif time.monotonic() < self._until:
                 _send(process, "SIGSTOP")
 
     def finished(self, process: subprocess.Popen) -> None:
@@ -58,6 +65,13 @@ class PausableRuns:
             self._timer.daemon = True
             self._timer.start()
 
+    def end(self) -> None:
+        """Kill the running programs, held or not, and any started from now on (their owner is ending)."""
+        with self._lock:
+            self._ended = True
+            for process in self._running:
+                _end(process)
+
     def held(self) -> bool:
         """Whether programs started now would be held."""
         with self._lock:
@@ -71,6 +85,12 @@ class PausableRuns:
             self._timer = None
             for process in self._running:
                 _send(process, "SIGCONT")
+
+
+def _end(process: subprocess.Popen) -> None:
+    # Killed even while stopped (SIGKILL needs no SIGCONT); one ending meanwhile is no error.
+    with contextlib.suppress(ProcessLookupError):
+        process.kill()
 
 
 def _send(process: subprocess.Popen, name: str) -> None:

@@ -7,6 +7,7 @@ import gc
 import html
 import json
 import mimetypes
+import signal
 import sys
 import threading
 import time
@@ -38,6 +39,8 @@ ANSWER_GRACE = 0.3
 # system calls it waited up to this long for the rebuild's thread to let it go on. 0.24 s from the save
 # to the page on screen at 10,000 posts with the default, 0.12-0.14 s with this; the rebuild is as fast.
 SWITCH_INTERVAL = 0.0005
+# How long serve, once stopped, waits for its search index's thread to clean up after its ended Pagefind run.
+STOP_WAIT = 5.0
 FAULT = (
     "The preview could not be updated because of a fault in the generator, not in your files. Please"
     " send the text above to whoever maintains the site's tools. The preview goes on; the next save"
@@ -103,8 +106,29 @@ def _serve(root: Path, host: str, port: int, address: str) -> int:
     print(f"Preview on {address} (drafts and future posts included, marked as such). Stop with Ctrl+C.", flush=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"Warning: listening on {host}: other computers on the network can open the preview.", flush=True)
-    server.serve(port=port, host=host, debug=False, open_url_delay=None)
+    try:
+        with _stopped_as_by_ctrl_c():
+            server.serve(port=port, host=host, debug=False, open_url_delay=None)  # until Ctrl+C
+    finally:
+        rebuilds.stop()
+    print("Preview stopped.", flush=True)
     return 0
+
+
+@contextlib.contextmanager
+def _stopped_as_by_ctrl_c() -> Iterator[None]:
+    # Ended by another program (SIGTERM) or by its terminal window closing (SIGHUP), serve stops as on
+    # Ctrl+C, ending its own programs, instead of vanishing and leaving them running, or held still.
+    def interrupt(number: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {name: signal.signal(getattr(signal, name), interrupt) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in before.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 class Reloads:
@@ -173,12 +197,21 @@ class Rebuilds:
         self.settings = contextlib.ExitStack()  # Python's own, given back on close
         self.settings.enter_context(collect.rarely())
         self.settings.enter_context(_switching_every(SWITCH_INTERVAL))
-        self.threads = [
-            threading.Thread(target=self._run, args=(self.wanted, self._rebuild), name="full-rebuild", daemon=True),
-            threading.Thread(target=self._run, args=(self.index_wanted, self._index), name="search-index", daemon=True),
-        ]
+        rebuilder = threading.Thread(target=self._run, args=(self.wanted, self._rebuild), name="full-rebuild")
+        self.indexer = threading.Thread(target=self._run, args=(self.index_wanted, self._index), name="search-index")
+        self.threads = [rebuilder, self.indexer]
         for thread in self.threads:
+            thread.daemon = True
             thread.start()
+
+    def stop(self) -> None:
+        """serve is ending: the Pagefind runs end now (one held still would stay stopped for good), and
+        the threads stop at their next step; serve's process then exits after the index's thread has
+        cleaned up (at most STOP_WAIT seconds), without waiting for a full rebuild to end."""
+        self.closing = True
+        self.index_wanted.set()  # an idle index thread wakes and ends; a busy one sees its run fail
+        self.preview.search.pagefind.end()
+        self.indexer.join(timeout=STOP_WAIT)  # for it to remove its staged pages and unfinished bundles
 
     def close(self) -> None:
         """Let the threads finish what they are doing, and end (serve's process simply exits; the tests close)."""
@@ -263,21 +296,22 @@ class Rebuilds:
         started = time.perf_counter()
         try:
             made = self.preview.index_search()
-        except BuildError as exc:
-            print(format_errors(exc.errors), file=sys.stderr)
-            print(
-                "The preview's pages are up to date; its search page cannot answer until this is fixed.",
-                file=sys.stderr,
-            )
-            sys.stderr.flush()
-            return False
-        except OSError as exc:
-            _not_written(exc, self.preview.output, "the preview's search index could not be updated")
+        except (BuildError, OSError) as exc:
+            if not self.closing:  # else its Pagefind runs were ended by stop(): nothing to say
+                self._index_failed(exc)
             return False
         if made:
             bundles = f"{made} bundle{'s' if made != 1 else ''}"
             print(f"Search index updated in {time.perf_counter() - started:.2f} s: {bundles} made", flush=True)
         return made > 0
+
+    def _index_failed(self, exc: BuildError | OSError) -> None:
+        if isinstance(exc, OSError):
+            _not_written(exc, self.preview.output, "the preview's search index could not be updated")
+            return
+        print(format_errors(exc.errors), file=sys.stderr)
+        print("The preview's pages are up to date; its search page cannot answer until this is fixed.", file=sys.stderr)
+        sys.stderr.flush()
 
 
 @contextlib.contextmanager

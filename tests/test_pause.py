@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -78,3 +79,16 @@ def test_a_finished_program_is_left_alone(programs):
     runs.hold(WAIT)
     time.sleep(0.2)
     assert state(process) in {"S", "R"}
+
+
+def test_ending_kills_the_programs_even_held_still_and_any_started_after(programs):
+    # A program held still when serve stops would otherwise stay stopped for good, holding its memory.
+    runs, held = PausableRuns(), programs()
+    runs.started(held)
+    runs.hold(WAIT)
+    assert becomes(held, {"T"}) == "T"
+    runs.end()
+    assert held.wait(timeout=WAIT) == -signal.SIGKILL
+    late = programs()
+    runs.started(late)
+    assert late.wait(timeout=WAIT) == -signal.SIGKILL

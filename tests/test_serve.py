@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -232,6 +233,59 @@ def search_fragments(root):
         data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
         fragments[data["url"]] = data["content"]
     return fragments
+
+
+def pagefind_runs(root):
+    """The Pagefind programs at work for the preview of this folder: process id -> state ('T': stopped)."""
+    runs = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+            stat = (entry / "stat").read_text()
+        except OSError:  # not a process, or one that just ended
+            continue
+        if "pagefind" in Path(command[0].decode()).name and str(root).encode() in b" ".join(command):
+            runs[int(entry.name)] = stat[stat.rindex(")") + 2]
+    return runs
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="looks for the Pagefind program in /proc")
+def test_stopping_serve_ends_its_pagefind_run_even_one_held_still_and_says_nothing_of_it(
+    start_rebuilds, site_root, capsys
+):
+    from sitegen.pause import CAN_HOLD
+
+    preview = Preview(site_root, URL)
+    preview.rebuild()
+    rebuilds = start_rebuilds(preview)
+    preview.search.pagefind.hold(WAIT * 4)  # as while an edit is answered: the index's run starts stopped
+    rebuilds.index_search()
+    until(lambda: pagefind_runs(site_root), "the preview's Pagefind to start")
+    if CAN_HOLD:
+        until(
+            lambda: set(pagefind_runs(site_root).values()) == {"T"}, lambda: f"it to stop: {pagefind_runs(site_root)}"
+        )
+    rebuilds.stop()
+    assert pagefind_runs(site_root) == {}  # ended, and its thread has waited for it
+    assert not rebuilds.indexer.is_alive()
+    assert not list((site_root / ".cache/preview-search").glob(".sitegen-bundle-*"))
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGTERM is how other programs end one here")
+def test_serve_ended_by_another_program_stops_as_on_ctrl_c_and_leaves_no_pagefind_behind(site_root, tmp_path):
+    port = free_port()
+    command = [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(site_root), "--port", str(port)]
+    log = tmp_path / "serve.log"
+    with running(command, tmp_path, log) as process:
+        wait_for(f"http://127.0.0.1:{port}/", lambda status, _: status == 200, "the preview to start")
+        edit_post(site_root, "Đoạn mở đầu", "Đoạn đã sửa")  # answered by holding the index's Pagefind, if at work
+        time.sleep(0.1)
+        process.terminate()  # SIGTERM, as a service manager or `kill` sends
+        assert process.wait(timeout=WAIT) == 0, log.read_text(encoding="utf-8")
+    printed = log.read_text(encoding="utf-8")
+    assert "Preview stopped." in printed and "Traceback" not in printed, printed
+    assert pagefind_runs(site_root) == {}
 
 
 def test_the_preview_makes_its_own_search_index_and_keeps_it_up_with_each_rebuild(site_root):
