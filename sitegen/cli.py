@@ -64,18 +64,27 @@ def add_build_options(command: argparse.ArgumentParser) -> None:
     )
 
 
+STOPPED = 130  # the exit status of a command stopped by Ctrl+C, as shells give one
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; 0 on success, 1 when the site has errors."""
+    """Run one command; 0 on success, 1 when the site has errors, STOPPED when stopped by Ctrl+C."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
     args = parser().parse_args(argv)
     _utf8_console()
     root = args.root.resolve()
-    if args.command not in ("build", "check"):
-        return _other_command(args, root)
-    with collect.rarely():  # build and check end when done: the whole heap is left alone until then
-        return _build(args, root) if args.command == "build" else _other_command(args, root)
+    try:
+        if args.command not in ("build", "check"):
+            return _other_command(args, root)
+        with collect.rarely():  # build and check end when done: the whole heap is left alone until then
+            return _build(args, root) if args.command == "build" else _other_command(args, root)
+    except KeyboardInterrupt:
+        # Not a fault: no traceback, which the editor's guide says to send to whoever maintains the tools.
+        said = " The output folder holds the last whole build: nothing half-made was published."
+        print(f"Stopped (Ctrl+C).{said if args.command == 'build' else ''}", file=sys.stderr)
+        return STOPPED
 
 
 def _build(args: argparse.Namespace, root: Path) -> int:

@@ -97,19 +97,19 @@ def _serve(root: Path, host: str, port: int, address: str) -> int:
     for name in WATCHED:
         # The edited post's page first (the browser reloads it at once), then everything else.
         server.watch(str(root / name), rebuilds.answer_edit)
-    # Watching before the first build (half a minute at 10,000 posts): a file saved during it is
-    # answered as soon as the preview is served, not left until the next save.
-    watcher.start(LiveReloadHandler.poll_tasks)
-    _report(preview.rebuild())
-    gc.collect()  # the first build's cycles, before anything is served
-    rebuilds.index_search()  # in the background: the preview is served meanwhile
-    print(f"Preview on {address} (drafts and future posts included, marked as such). Stop with Ctrl+C.", flush=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"Warning: listening on {host}: other computers on the network can open the preview.", flush=True)
     try:
+        # Watching before the first build (half a minute at 10,000 posts): a file saved during it is
+        # answered as soon as the preview is served, not left until the next save.
+        watcher.start(LiveReloadHandler.poll_tasks)
+        _report(preview.rebuild())
+        gc.collect()  # the first build's cycles, before anything is served
+        rebuilds.index_search()  # in the background: the preview is served meanwhile
+        print(f"Preview on {address} (drafts and future posts included, marked as such). Stop with Ctrl+C.", flush=True)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            print(f"Warning: listening on {host}: other computers on the network can open the preview.", flush=True)
         with _stopped_as_by_ctrl_c():
             server.serve(port=port, host=host, debug=False, open_url_delay=None)  # until Ctrl+C
-    finally:
+    finally:  # also when Ctrl+C comes during the first build (then the command line says it stopped)
         rebuilds.stop()
     print("Preview stopped.", flush=True)
     return 0

@@ -89,3 +89,19 @@ def test_a_first_build_renders_in_a_process_of_its_own_and_a_later_one_here(site
     assert [pid == os.getpid() for pid in pids] == [False, True]
     assert later.pages_per_language == first.pages_per_language
     assert (site_root / "public/tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html").is_file()
+
+
+def test_ctrl_c_during_a_build_says_it_stopped_without_a_traceback_and_publishes_nothing(tmp_path, capsys):
+    from benchmarks import corpus
+    from sitegen.cli import STOPPED, main
+
+    root, out = tmp_path / "site", tmp_path / "public"
+    corpus.generate(root, 200)
+    building = tmp_path / f".public.building-{os.getpid()}"
+    with ctrl_c_once(lambda: building.is_dir() and any(building.iterdir())):  # pages being written
+        status = main(["build", "--root", str(root), "--output", str(out)])
+    assert status == STOPPED == 130
+    said = capsys.readouterr().err
+    assert "Stopped (Ctrl+C). The output folder holds the last whole build" in said, said
+    assert "Traceback" not in said and "KeyboardInterrupt" not in said
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # no output, nothing half-made beside it
