@@ -804,7 +804,7 @@ def _turn_ratios(ours: Run, theirs: Run) -> str:
     pairs = list(zip(ours.runs, theirs.runs, strict=True))
     each = [mine / hers for mine, hers in pairs]
     shown = ", ".join(f"{mine / hers:.2f}x ({mine:.2f} s vs {hers:.2f} s)" for mine, hers in pairs)
-    return f"wall {_median(each):5.2f}x the middle turn's ratio; each turn: {shown}"
+    return f"wall {_median(each):5.2f}x, the middle of the turns' ratios; each turn: {shown}"
 
 
 def _mb(value: float | None) -> str:

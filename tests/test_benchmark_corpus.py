@@ -139,7 +139,7 @@ def test_the_table_gives_each_turns_ratio_of_the_cold_builds_run_in_turn_and_the
 
     ratios = bench.table([in_turn("sitegen", [10.0, 12.0, 9.0]), in_turn("hugo", [5.0, 4.0, 6.0])]).split("Ratios")[1]
     assert (
-        "cold build ours/Hugo, in turn: wall  2.00x the middle turn's ratio; each turn: 2.00x (10.00 s vs 5.00 s),"
+        "cold build ours/Hugo, in turn: wall  2.00x, the middle of the turns' ratios; each turn: 2.00x (10.00 s vs 5.00 s),"
         " 3.00x (12.00 s vs 4.00 s), 1.50x (9.00 s vs 6.00 s)"
     ) in ratios
 
