@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,6 +71,32 @@ def add_build_options(command: argparse.ArgumentParser) -> None:
 STOPPED = 130  # the exit status of a command stopped by Ctrl+C, as shells give one
 
 
+class _Ended(KeyboardInterrupt):
+    """Raised when another program ends this one (SIGTERM), its terminal closes (SIGHUP) or Ctrl+Break
+    is pressed on Windows (SIGBREAK): the command stops as on Ctrl+C, removing what it had half made
+    and ending the programs it runs (workers, Pagefind), instead of vanishing and leaving them behind."""
+
+
+@contextlib.contextmanager
+def _ended_as_by_ctrl_c() -> Iterator[None]:
+    owner = os.getpid()
+
+    def ended(number: int, frame: object) -> None:
+        if os.getpid() != owner:  # a process forked by the build (a worker its parent stops): ended at once
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+            return
+        raise _Ended(signal.Signals(number).name)
+
+    names = [name for name in ("SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, name)]
+    before = {name: signal.signal(getattr(signal, name), ended) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in before.items():
+            signal.signal(getattr(signal, name), handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; 0 on success, 1 when the site has errors, STOPPED when stopped by Ctrl+C."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -76,14 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_console()
     root = args.root.resolve()
     try:
-        if args.command not in ("build", "check"):
-            return _other_command(args, root)
-        with collect.rarely():  # build and check end when done: the whole heap is left alone until then
-            return _build(args, root) if args.command == "build" else _other_command(args, root)
-    except KeyboardInterrupt:
+        with _ended_as_by_ctrl_c():
+            if args.command not in ("build", "check"):
+                return _other_command(args, root)
+            with collect.rarely():  # build and check end when done: the whole heap is left alone until then
+                return _build(args, root) if args.command == "build" else _other_command(args, root)
+    except KeyboardInterrupt as stop:
         # Not a fault: no traceback, which the editor's guide says to send to whoever maintains the tools.
+        why = stop.args[0] if isinstance(stop, _Ended) else "Ctrl+C"
         said = " The output folder holds the last whole build: nothing half-made was published."
-        print(f"Stopped (Ctrl+C).{said if args.command == 'build' else ''}", file=sys.stderr)
+        print(f"Stopped ({why}).{said if args.command == 'build' else ''}", file=sys.stderr)
         return STOPPED
 
 

@@ -4,6 +4,11 @@ A first build writes into a fresh folder beside the target, then swaps it in. La
 the folder in place, once everything is rendered and the search index is made: they write the
 files whose bytes changed and remove the files no longer produced, all of them ours (listed in the
 manifest and unchanged since we wrote them).
+
+A first build that was killed (the window closed on Windows, the machine switched off) leaves its
+fresh folder beside the target, a whole site of it, or the target's old copy half removed. Each build
+holds a lock beside them that the operating system lets go however the build ends; the next first
+build removes the folders whose lock nobody holds.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pathlib import Path
 from sitegen.content import Stamped, input_name
 from sitegen.errors import SiteError, raise_if_any
 from sitegen.search import INDEX_FOLDER
+from sitegen.sessionlock import hold
 
 MANIFEST = ".sitegen-manifest"
 
@@ -81,8 +87,11 @@ class FreshOutput:
         self.folder = self.target.parent / f".{self.target.name}.building-{os.getpid()}"
         self.digests: dict[str, str] = {}
         self._folders: set[Path] = set()
+        self._lock = _build_lock(self.target, os.getpid())
 
     def __enter__(self) -> FreshOutput:
+        self._held = hold(self._lock)  # before the folder is made: a folder without its lock held is left over
+        _remove_left_over(self.target)
         if self.folder.exists():
             shutil.rmtree(self.folder)
         self.folder.mkdir()
@@ -91,6 +100,9 @@ class FreshOutput:
     def __exit__(self, *exc: object) -> None:
         if self.folder.exists():
             shutil.rmtree(self.folder)
+        if self._held is not None:
+            self._held.close()
+            self._lock.unlink(missing_ok=True)
 
     def write(self, name: str, data: bytes) -> None:
         """Write one file (pages arrive here as they are rendered)."""
@@ -138,6 +150,34 @@ def _parent_made(path: Path, folders: set[Path]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         folders.add(path.parent)
     return path
+
+
+def _build_lock(target: Path, pid: int) -> Path:
+    # Held by the build of this process id while its fresh folder (and the target's old copy) exist.
+    return target.parent / f".{target.name}.build-{pid}.lock"
+
+
+def _remove_left_over(target: Path) -> None:
+    # The fresh folders and old copies beside the target whose build is gone: its lock is free (a
+    # build of an older version held none). Another build of the same target at work keeps its own.
+    ours = re.compile(rf"\.{re.escape(target.name)}\.(?:building-(\d+)|old-(\d+)|build-(\d+)\.lock)")
+    for entry in sorted(target.parent.iterdir()):
+        match = ours.fullmatch(entry.name)
+        if match is None:
+            continue
+        pid = int(next(group for group in match.groups() if group))
+        if pid == os.getpid() or not entry.exists():  # this build's, or removed with its folder just now
+            continue
+        lock = _build_lock(target, pid)
+        held = hold(lock)
+        if held is None:  # that build is still at work
+            continue
+        try:
+            if entry != lock:
+                shutil.rmtree(entry, ignore_errors=True)
+        finally:
+            held.close()
+            lock.unlink(missing_ok=True)
 
 
 def swap_folder(fresh: Path, target: Path) -> None:

@@ -7,7 +7,6 @@ import gc
 import html
 import json
 import mimetypes
-import signal
 import sys
 import threading
 import time
@@ -107,28 +106,11 @@ def _serve(root: Path, host: str, port: int, address: str) -> int:
         print(f"Preview on {address} (drafts and future posts included, marked as such). Stop with Ctrl+C.", flush=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
             print(f"Warning: listening on {host}: other computers on the network can open the preview.", flush=True)
-        with _stopped_as_by_ctrl_c():
-            server.serve(port=port, host=host, debug=False, open_url_delay=None)  # until Ctrl+C
+        server.serve(port=port, host=host, debug=False, open_url_delay=None)  # until Ctrl+C (or as cli says)
     finally:  # also when Ctrl+C comes during the first build (then the command line says it stopped)
         rebuilds.stop()
     print("Preview stopped.", flush=True)
     return 0
-
-
-@contextlib.contextmanager
-def _stopped_as_by_ctrl_c() -> Iterator[None]:
-    # Ended by another program (SIGTERM) or by its terminal window closing (SIGHUP), serve stops as on
-    # Ctrl+C, ending its own programs, instead of vanishing and leaving them running, or held still.
-    def interrupt(number: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    before = {name: signal.signal(getattr(signal, name), interrupt) for name in names}
-    try:
-        yield
-    finally:
-        for name, handler in before.items():
-            signal.signal(getattr(signal, name), handler)
 
 
 class Reloads:

@@ -105,3 +105,27 @@ def test_ctrl_c_during_a_build_says_it_stopped_without_a_traceback_and_publishes
     assert "Stopped (Ctrl+C). The output folder holds the last whole build" in said, said
     assert "Traceback" not in said and "KeyboardInterrupt" not in said
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # no output, nothing half-made beside it
+
+
+def test_a_build_ended_by_another_program_stops_as_on_ctrl_c_and_leaves_nothing_behind(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import PROJECT
+
+    from benchmarks import corpus
+
+    root, out = tmp_path / "site", tmp_path / "public"
+    corpus.generate(root, 400)
+    command = [sys.executable, str(PROJECT / "build.py"), "build", "--root", str(root), "--output", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    building = tmp_path / f".public.building-{process.pid}"
+    deadline = time.monotonic() + 60
+    while not (building.is_dir() and any(building.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until pages are being written
+    process.terminate()  # SIGTERM, as a CI runner cancelling a job or `kill` sends
+    _, said = process.communicate(timeout=60)
+    assert process.returncode == 130, said
+    assert "Stopped (SIGTERM). The output folder holds the last whole build" in said
+    assert "Traceback" not in said
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]

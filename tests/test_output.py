@@ -102,6 +102,7 @@ def test_command_line_prints_one_line_summary_and_exits_zero(site_root):
     result = run_cli(site_root, "build", "--output", str(site_root / "out"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Built ") and " vi, " in result.stdout
+    assert result.stderr == ""  # its worker processes, stopped at the end, say nothing either
     assert (site_root / "out/index.html").is_file()
 
 
@@ -156,3 +157,32 @@ def test_a_first_build_that_fails_while_writing_pages_leaves_nothing_behind(site
         build_site(site_root)
     assert not (site_root / "public").exists()
     assert [p.name for p in site_root.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_a_first_build_removes_what_killed_first_builds_left_beside_the_output_but_not_a_running_ones(site_root):
+    from sitegen.output import _build_lock
+    from sitegen.sessionlock import hold
+
+    # Left by first builds killed half-way (their processes are gone): a fresh folder with its pages,
+    # the old output half removed, a lock file alone.
+    write(site_root, ".public.building-4242/tin-tuc/index.html", "<p>nửa chừng</p>")
+    write(site_root, ".public.old-4243/index.html", "<p>bản cũ</p>")
+    write(site_root, ".public.build-4244.lock", "")
+    # A first build of the same output at work in another process, and folders that are not ours.
+    write(site_root, ".public.building-4245/index.html", "<p>đang dựng</p>")
+    working = hold(_build_lock(site_root / "public", 4245))
+    write(site_root, ".public.building-ghi-chu/index.html", "")
+    write(site_root, "public-cu/index.html", "")
+    try:
+        build_site(site_root)
+    finally:
+        working.close()
+    beside = sorted(p.name for p in site_root.iterdir() if "public" in p.name)
+    assert beside == [
+        ".public.build-4245.lock",
+        ".public.building-4245",
+        ".public.building-ghi-chu",
+        "public",
+        "public-cu",
+    ]
+    assert (site_root / ".public.building-4245/index.html").read_text(encoding="utf-8") == "<p>đang dựng</p>"

@@ -1077,8 +1077,8 @@ import sys
 from pathlib import Path
 
 from sitegen import incremental
+from sitegen.cli import main
 from sitegen.errors import BuildError
-from sitegen.serve import serve
 
 root, port = Path(sys.argv[1]), int(sys.argv[2])
 first_build = incremental.Preview.rebuild
@@ -1093,7 +1093,7 @@ def rebuild(preview):  # the editor saves the post just as the first build finis
 
 
 incremental.Preview.rebuild = rebuild
-serve(root, "127.0.0.1", port)
+sys.exit(main(["serve", "--root", str(root), "--port", str(port)]))  # as build.py runs it
 """
 
 
