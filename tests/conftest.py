@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
+import json
 import os
 import pickle
 import shutil
@@ -175,3 +177,18 @@ def count_conversions(monkeypatch: pytest.MonkeyPatch, *runners: Any) -> Seen:
 
     monkeypatch.setattr(markup.Converter, "convert", counted)
     return files
+
+
+def process_state(pid: int) -> str:
+    """A process's state as Linux tells it (/proc): 'T' stopped, 'S' sleeping, 'R' running, 'Z' ended."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2]
+
+
+def pagefind_texts(index: Path) -> dict[str, str]:
+    """Each page a Pagefind index folder holds: its address -> the text Pagefind keeps of it (results show it)."""
+    texts = {}
+    for path in index.rglob("fragment/*.pf_fragment"):
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        texts[data["url"]] = data["content"]
+    return texts

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import process_state
 
 from sitegen.pause import CAN_HOLD, PausableRuns
 
@@ -19,9 +20,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def state(process: subprocess.Popen) -> str:
-    """The program's state as Linux tells it: 'T' stopped, 'S' sleeping, 'R' running, 'Z' ended."""
-    text = Path(f"/proc/{process.pid}/stat").read_text()
-    return text[text.rindex(")") + 2]
+    return process_state(process.pid)
 
 
 def becomes(process: subprocess.Popen, wanted: set[str]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import re
@@ -13,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import build_site, edit, read, set_config
+from conftest import build_site, edit, pagefind_texts, read, set_config
 
 from benchmarks import corpus
 from sitegen.errors import BuildError
@@ -96,15 +95,6 @@ def test_blocks_that_pagefind_would_run_together_with_their_neighbours_are_kept_
     assert "<body> <dl data-pagefind-body> <dt>Ngày ký</dt>  <dd>10/03/2021</dd>  <hr>Nơi ký</dl> </body>" in (
         search_copy(html)
     )
-
-
-def pagefind_texts(bundle: Path) -> dict[str, str]:
-    """Each page a Pagefind index holds: its address -> the text Pagefind keeps of it (results show it)."""
-    texts = {}
-    for path in bundle.rglob("fragment/*.pf_fragment"):
-        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        texts[data["url"]] = data["content"]
-    return texts
 
 
 def test_pagefind_reads_each_block_of_a_staged_copy_apart_from_the_text_beside_it(tmp_path):

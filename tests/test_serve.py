@@ -1,8 +1,6 @@
 """`serve`: a live preview in its own folder, rebuilt on every change, showing build errors until they are fixed."""
 
 import contextlib
-import gzip
-import json
 import os
 import re
 import shutil
@@ -17,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, count_conversions, set_config, write
+from conftest import PROJECT, count_conversions, pagefind_texts, process_state, set_config, write
 
 from sitegen import incremental
 from sitegen.errors import BuildError
@@ -228,11 +226,7 @@ def test_a_deleted_post_disappears_from_the_preview(site_root):
 
 def search_fragments(root):
     """Each page the preview's search index holds: its address -> the text Pagefind keeps for it."""
-    fragments = {}
-    for path in (root / ".cache/preview/pagefind").rglob("fragment/*.pf_fragment"):
-        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        fragments[data["url"]] = data["content"]
-    return fragments
+    return pagefind_texts(root / ".cache/preview/pagefind")
 
 
 def pagefind_runs(root):
@@ -241,11 +235,10 @@ def pagefind_runs(root):
     for entry in Path("/proc").iterdir():
         try:
             command = (entry / "cmdline").read_bytes().split(b"\0")
-            stat = (entry / "stat").read_text()
+            if "pagefind" in Path(command[0].decode()).name and str(root).encode() in b" ".join(command):
+                runs[int(entry.name)] = process_state(int(entry.name))
         except OSError:  # not a process, or one that just ended
             continue
-        if "pagefind" in Path(command[0].decode()).name and str(root).encode() in b" ".join(command):
-            runs[int(entry.name)] = stat[stat.rindex(")") + 2]
     return runs
 
 
@@ -653,8 +646,7 @@ def test_the_preview_index_is_held_still_while_an_edit_is_answered_and_then_goes
     def noting(process):
         started(process)
         time.sleep(0.1)
-        stat = Path(f"/proc/{process.pid}/stat").read_text()
-        seen.append((time.monotonic(), stat[stat.rindex(")") + 2]))
+        seen.append((time.monotonic(), process_state(process.pid)))
 
     monkeypatch.setattr(runs, "started", noting)
     rebuilds = start_rebuilds(preview)
