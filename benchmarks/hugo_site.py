@@ -169,9 +169,9 @@ LAYOUTS = {
   <div class="body">
 {{ .Content }}
   </div>
-  {{ with .GetTerms "tags" }}<footer><ul class="tags">
+  {{ with .GetTerms "tags" }}<div class="post-tags"><ul class="tags">
   {{ range . }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}
-  </ul></footer>{{ end }}
+  </ul></div>{{ end }}
 </article>
 {{ end }}
 """,

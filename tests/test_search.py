@@ -166,6 +166,16 @@ def test_the_published_post_carries_no_folded_words(site_root):
     assert ALIAS_MARK not in html
 
 
+def test_a_post_is_found_by_its_topics_but_not_by_the_word_that_labels_them(site_root):
+    # The post says nothing of its topic "Hội nghị" but in its list of topics (Pagefind leaves out footers).
+    build_site(site_root)
+    texts = pagefind_texts(site_root / "public/pagefind")
+    assert "Hội nghị" not in body_text(read(site_root, "tin-tuc/bai-chi-co-tieng-viet/index.html")).split("Chủ đề")[0]
+    assert texts["/tin-tuc/bai-chi-co-tieng-viet/"].endswith("Nội dung chưa được dịch. Hội nghị.")
+    assert "Emulation and commendation" in texts["/en/news/emulation-conference-2021/"]
+    assert not [url for url, text in texts.items() if re.search(r"\b(Chủ đề|Topics)\b", text)]
+
+
 def test_a_second_build_over_the_index_is_allowed(site_root):
     build_site(site_root)
     build_site(site_root)
