@@ -186,8 +186,13 @@ def swap_folder(fresh: Path, target: Path) -> None:
         fresh.rename(target)
         return
     old = target.parent / f".{target.name}.old-{os.getpid()}"
-    target.rename(old)
-    fresh.rename(target)
+    try:
+        target.rename(old)
+        fresh.rename(target)
+    except BaseException:  # Ctrl+C or a failure between the two renames: the target as it was, not missing
+        if old.exists() and not target.exists():
+            old.rename(target)
+        raise
     shutil.rmtree(old)
 
 

@@ -1,5 +1,6 @@
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -186,3 +187,31 @@ def test_a_first_build_removes_what_killed_first_builds_left_beside_the_output_b
         "public-cu",
     ]
     assert (site_root / ".public.building-4245/index.html").read_text(encoding="utf-8") == "<p>đang dựng</p>"
+
+
+def test_ctrl_c_between_the_two_renames_that_publish_a_build_leaves_the_last_output_in_place(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from sitegen.output import swap_folder
+
+    target, fresh = tmp_path / "public", tmp_path / ".public.building-1"
+    write(tmp_path, "public/index.html", "<p>bản đã đăng</p>")
+    write(tmp_path, ".public.building-1/index.html", "<p>bản mới</p>")
+    rename, renamed = Path.rename, []
+
+    def ctrl_c_after_the_first(self: Path, to: Path) -> Path:
+        renamed.append(self.name)
+        if len(renamed) == 2:  # the output is aside: the editor presses Ctrl+C now
+            os.kill(os.getpid(), signal.SIGINT)
+        return rename(self, to)
+
+    monkeypatch.setattr(Path, "rename", ctrl_c_after_the_first)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            swap_folder(fresh, target)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert renamed[:2] == ["public", ".public.building-1"]
+    assert (target / "index.html").read_text(encoding="utf-8") == "<p>bản đã đăng</p>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.building-1", "public"]
