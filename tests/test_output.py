@@ -3,6 +3,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import PROJECT, build_site, read, write
@@ -190,8 +191,6 @@ def test_a_first_build_removes_what_killed_first_builds_left_beside_the_output_b
 
 
 def test_ctrl_c_between_the_two_renames_that_publish_a_build_leaves_the_last_output_in_place(tmp_path, monkeypatch):
-    from pathlib import Path
-
     from sitegen.output import swap_folder
 
     target, fresh = tmp_path / "public", tmp_path / ".public.building-1"
