@@ -2,7 +2,11 @@
 
 The published site's index is made by the build (pipeline.py); the preview makes its own in the
 background, so that the search page works while the editors write. After an edit, only the bundles
-holding a page whose copy for Pagefind changed are made again, as in a later build.
+holding a page whose copy for Pagefind changed are made again, as in a later build, and each is
+renamed into the place of its folder in the preview's index (search.replace_bundles): the other
+bundles' files stay as they are, not linked one by one into a new index (20,000 files at 10,000
+posts, 0.7 s, then as long to remove the old index). The main bundle, which holds the others' folders,
+is made again with the whole index around it.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from sitegen.pipeline import bundles_to_redo
 from sitegen.search import (
     CHUNK_POSITIONS,
     INDEX_FOLDER,
+    MAIN_BUNDLE,
     bundle_count,
     is_searchable,
     make_search_index,
+    replace_bundles,
     search_digest,
 )
 
@@ -93,9 +99,15 @@ class PreviewSearch:
             shutil.rmtree(self.work)  # an update stopped half-way (the preview was closed)
         self.work.mkdir(parents=True)
         try:
-            made = make_search_index(self.work, pages, names, bundle_pages, previous, redo, RUNS, CHUNK, self.pagefind)
+            if redo is not None and MAIN_BUNDLE not in redo:  # the other bundles' files stay as they are
+                how = (RUNS, CHUNK, self.pagefind)
+                made = replace_bundles(current, self.work, pages, names, bundle_pages, redo, *how)
+            else:
+                made = make_search_index(
+                    self.work, pages, names, bundle_pages, previous, redo, RUNS, CHUNK, self.pagefind
+                )
+                swap_folder(self.work / INDEX_FOLDER, current)  # a search started just now is answered by the next
             after.update(made)
-            swap_folder(self.work / INDEX_FOLDER, current)  # a search started just now is answered by the next
         finally:
             shutil.rmtree(self.work, ignore_errors=True)
         self.digests = after

@@ -16,6 +16,7 @@ was indexed, and shown in results, as "Ngày ký10/03/2021". The copy puts a spa
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -236,24 +237,11 @@ def make_search_index(
     With `previous` (the pagefind/ folder of the last build), only the bundles numbered in `redo` are
     made again; the others are copied. A failure is a build error, and nothing gets published.
     """
-    program = _pagefind_program()
     output = folder / INDEX_FOLDER
     count = bundle_count(len(names), bundle_pages)
-    groups: dict[int, list[str]] = {number: [] for number in range(count)}
-    for name in sorted(names):
-        groups[bundle_of(name, count)].append(name)
-    todo = sorted(groups) if previous is None or redo is None else sorted(redo & set(groups))
-    made = {number: output.parent / f".sitegen-bundle-{number}" for number in todo}  # renamed into place
-    # In memory where the machine allows: Pagefind reads a folder far faster than it takes pages one by
-    # one through its API, and the staged copies are never published.
-    staging = _staging_folder(len(names))
-    try:
-        digests: dict[str, str] = {}
-        environment = {**os.environ, CHUNK_VARIABLE: str(chunk or chunk_positions(count))}
-        failures = _run_pagefind(program, environment, staging, files, groups, made, digests, runs, pausable)
-        if failures:
-            message = f"the search index could not be built: {failures[0]}"
-            raise_if_any([SiteError(INDEX_FOLDER, message, None, _INSTALL_HINT)])
+    todo = set(range(count)) if previous is None or redo is None else redo & set(range(count))
+    chunk = chunk or chunk_positions(count)
+    with _made_bundles(output.parent, files, names, count, todo, (runs, chunk, pausable)) as (made, digests):
         output.mkdir(parents=True, exist_ok=True)
         for number in range(count):
             target = output / bundle_folder(number)
@@ -261,18 +249,84 @@ def make_search_index(
                 _move_contents(made[number], target)
             else:
                 _copy_bundle(previous / bundle_folder(number), target, main=number == MAIN_BUNDLE)
-            if number != MAIN_BUNDLE:
-                _slim(target)  # the program and its WebAssembly come from the main bundle
-            _sort_entry(target / "pagefind-entry.json")
+            _finish_bundle(target, number)
         for unused in output.glob("pagefind-*ui*"):
             unused.unlink()  # Pagefind's own UI; static/js/search.js talks to pagefind.js directly
         more = [bundle_folder(number) for number in range(count) if number != MAIN_BUNDLE]
         (output / BUNDLE_LIST).write_text(json.dumps(more), encoding="utf-8")
-        return digests
+    return digests
+
+
+def replace_bundles(
+    index: Path,
+    work: Path,
+    files: Mapping[str, bytes],
+    names: Sequence[str],
+    bundle_pages: int,
+    redo: set[int],
+    runs: int = 2,
+    chunk: int | None = None,
+    pausable: PausableRuns | None = None,
+) -> dict[str, str]:
+    """Make the bundles numbered in `redo` again (in `work`, on the index's drive), none of them the main
+    one, and put each in place of its folder in the search index at `index`: one rename each, where
+    make_search_index links every file of the other bundles into a new index (20,000 files at 10,000
+    posts). The bundles' number must be the index's. For serve's preview; a published index is made
+    beside the output and goes live whole, with the output's other files.
+    Each bundle is whole in itself: a search that began on the old one and finds its files gone loads
+    the index again, as it does when a new build is published. The search digest of each page indexed.
+    """
+    from sitegen.output import swap_folder  # output.py imports this module
+
+    count = bundle_count(len(names), bundle_pages)
+    if MAIN_BUNDLE in redo or not redo <= set(range(count)):
+        raise ValueError(f"only the bundles 1-{count - 1} can be replaced, not {sorted(redo)}")
+    chunk = chunk or chunk_positions(count)
+    with _made_bundles(work, files, names, count, redo, (runs, chunk, pausable)) as (made, digests):
+        for number, bundle in made.items():
+            _finish_bundle(bundle, number)
+            swap_folder(bundle, index / bundle_folder(number))
+    return digests
+
+
+@contextlib.contextmanager
+def _made_bundles(
+    beside: Path,
+    files: Mapping[str, bytes],
+    names: Sequence[str],
+    count: int,
+    todo: set[int],
+    how: tuple[int, int, PausableRuns | None],
+) -> Iterator[tuple[dict[int, Path], dict[str, str]]]:
+    # Pagefind's bundles numbered in `todo` made in folders of `beside`, and the search digest of each of
+    # their pages; the folders are removed afterwards, but for what was moved out of them.
+    runs, chunk, pausable = how
+    program = _pagefind_program()
+    groups: dict[int, list[str]] = {number: [] for number in range(count)}
+    for name in sorted(names):
+        groups[bundle_of(name, count)].append(name)
+    made = {number: beside / f".sitegen-bundle-{number}" for number in sorted(todo)}  # renamed into place
+    # In memory where the machine allows: Pagefind reads a folder far faster than it takes pages one by
+    # one through its API, and the staged copies are never published.
+    staging = _staging_folder(len(names))
+    try:
+        digests: dict[str, str] = {}
+        environment = {**os.environ, CHUNK_VARIABLE: str(chunk)}
+        failures = _run_pagefind(program, environment, staging, files, groups, made, digests, runs, pausable)
+        if failures:
+            message = f"the search index could not be built: {failures[0]}"
+            raise_if_any([SiteError(INDEX_FOLDER, message, None, _INSTALL_HINT)])
+        yield made, digests
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         for path in made.values():
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _finish_bundle(bundle: Path, number: int) -> None:
+    if number != MAIN_BUNDLE:
+        _slim(bundle)  # the program and its WebAssembly come from the main bundle
+    _sort_entry(bundle / "pagefind-entry.json")
 
 
 def _run_pagefind(
