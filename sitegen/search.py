@@ -271,7 +271,7 @@ def replace_bundles(
     """Make the bundles numbered in `redo` again (in `work`, on the index's drive), none of them the main
     one, and put each in place of its folder in the search index at `index`: one rename each, where
     make_search_index links every file of the other bundles into a new index (20,000 files at 10,000
-    posts). The bundles' number must be the index's. For serve's preview; a published index is made
+    posts). The index must have as many bundles as `names` make. For serve's preview; a published index is made
     beside the output and goes live whole, with the output's other files.
     Each bundle is whole in itself: a search that began on the old one and finds its files gone loads
     the index again, as it does when a new build is published. The search digest of each page indexed.
