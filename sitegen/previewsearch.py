@@ -5,7 +5,7 @@ background, so that the search page works while the editors write. After an edit
 holding a page whose copy for Pagefind changed are made again, as in a later build, and each is
 renamed into the place of its folder in the preview's index (search.replace_bundles): the other
 bundles' files stay as they are, not linked one by one into a new index (20,000 files at 10,000
-posts, 0.7 s, then as long to remove the old index). The main bundle, which holds the others' folders,
+posts: 0.7 s, and 0.4 s more to remove the old index). The main bundle, which holds the others' folders,
 is made again with the whole index around it.
 """
 
@@ -100,8 +100,7 @@ class PreviewSearch:
         self.work.mkdir(parents=True)
         try:
             if redo is not None and MAIN_BUNDLE not in redo:  # the other bundles' files stay as they are
-                how = (RUNS, CHUNK, self.pagefind)
-                made = replace_bundles(current, self.work, pages, names, bundle_pages, redo, *how)
+                made = replace_bundles(current, self.work, pages, names, bundle_pages, redo, RUNS, CHUNK, self.pagefind)
             else:
                 made = make_search_index(
                     self.work, pages, names, bundle_pages, previous, redo, RUNS, CHUNK, self.pagefind
