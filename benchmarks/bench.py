@@ -325,12 +325,15 @@ class Bench:
         self, posts: int, step: str, root: Path, out: Path, prepare=None, timings: bool = False, jobs: int = 0
     ) -> Run:
         """Our `build` timed; with jobs, `--jobs jobs` (0: the generator's default, one per core)."""
-        command = [sys.executable, str(self.generator / "build.py"), "build", "--root", str(root), "--output", str(out)]
+        command = self._our_build(root, out)
         if timings and "--timings" in (self.generator / "sitegen" / "cli.py").read_text(encoding="utf-8"):
             command.append("--timings")
         if jobs:
             command += ["--jobs", str(jobs)]
         return self._record(posts, "sitegen", step, command, root, out, prepare)
+
+    def _our_build(self, root: Path, out: Path) -> list[str]:
+        return [sys.executable, str(self.generator / "build.py"), "build", "--root", str(root), "--output", str(out)]
 
     def _record(self, posts, tool, step, command, cwd: Path, out: Path, prepare=None) -> Run:
         """Run the command `repeat` times (prepare() before each); the median wall time, the highest peak."""
@@ -657,7 +660,7 @@ class Bench:
         if not self.hugo:
             return
         site, hugo_out, hugo_command, hugo_cold = self._hugo_site(posts, root, convert=False)
-        ours = [sys.executable, str(self.generator / "build.py"), "build", "--root", str(root), "--output", str(out)]
+        ours = self._our_build(root, out)
         results: dict[str, list[dict]] = {"sitegen": [], "hugo": []}
         for turn in range(TURNS):
             for tool, command, cwd, prepare in (

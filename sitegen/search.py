@@ -241,7 +241,7 @@ def make_search_index(
     count = bundle_count(len(names), bundle_pages)
     todo = set(range(count)) if previous is None or redo is None else redo & set(range(count))
     chunk = chunk or chunk_positions(count)
-    with _made_bundles(output.parent, files, names, count, todo, (runs, chunk, pausable)) as (made, digests):
+    with _made_bundles(output.parent, files, names, count, todo, runs, chunk, pausable) as (made, digests):
         output.mkdir(parents=True, exist_ok=True)
         for number in range(count):
             target = output / bundle_folder(number)
@@ -282,7 +282,7 @@ def replace_bundles(
     if MAIN_BUNDLE in redo or not redo <= set(range(count)):
         raise ValueError(f"only the bundles 1-{count - 1} can be replaced, not {sorted(redo)}")
     chunk = chunk or chunk_positions(count)
-    with _made_bundles(work, files, names, count, redo, (runs, chunk, pausable)) as (made, digests):
+    with _made_bundles(work, files, names, count, redo, runs, chunk, pausable) as (made, digests):
         for number, bundle in made.items():
             _finish_bundle(bundle, number)
             swap_folder(bundle, index / bundle_folder(number))
@@ -296,11 +296,12 @@ def _made_bundles(
     names: Sequence[str],
     count: int,
     todo: set[int],
-    how: tuple[int, int, PausableRuns | None],
+    runs: int,
+    chunk: int,
+    pausable: PausableRuns | None,
 ) -> Iterator[tuple[dict[int, Path], dict[str, str]]]:
     # Pagefind's bundles numbered in `todo` made in folders of `beside`, and the search digest of each of
     # their pages; the folders are removed afterwards, but for what was moved out of them.
-    runs, chunk, pausable = how
     program = _pagefind_program()
     groups: dict[int, list[str]] = {number: [] for number in range(count)}
     for name in sorted(names):
