@@ -275,22 +275,24 @@ def update_site(
     files: Mapping[str, bytes],
     kept: Iterable[str],
     copies: Sequence[tuple[Path, str]],
-    index: Path | None,
+    index: Mapping[str, Path],
     copied: Mapping[str, str],
 ) -> OutputState:
     """Bring an output folder we wrote up to date in place: write what differs, remove what is gone.
 
-    `changed` are our files altered since `state`; `kept` are pages known to be current; `index` is a
-    new search index folder to put in place of the old one (None: the old one stays); `copied` says
-    what each copy holds, by name (copy_digests).
+    `changed` are our files altered since `state`; `kept` are pages known to be current; `index` maps
+    folders of the search index ("pagefind/" for the whole of it, "pagefind/more-3/" for one bundle) to
+    the new folders put in their place once the files are written (none: the index stays as it is);
+    `copied` says what each copy holds, by name (copy_digests).
     """
     target = target.resolve()
     old = state.files
-    index_names = {name for name in old if name.startswith(_INDEX_PREFIX)}
+    replaced = tuple(index)
+    index_names = {name for name in old if name.startswith(_INDEX_PREFIX) and not name.startswith(replaced)}
     sources = {name: source for source, name in copies}
     names = list(dict.fromkeys([*files, *sources]))
-    new_index = {f"{_INDEX_PREFIX}{name}" for name in files_under(index)} if index is not None else index_names
-    wanted = set(names) | set(kept) | new_index
+    new_index = {f"{folder}{name}" for folder, fresh in index.items() for name in files_under(fresh)}
+    wanted = set(names) | set(kept) | index_names | new_index
     unknown = [name for name in names if name not in old and (target / name).exists()]
     raise_if_any([_foreign_error(target, sorted(unknown))] if unknown else [])
     # Listed before they are written: if writing stops half-way, every file there is still known as ours.
@@ -310,17 +312,17 @@ def update_site(
         else:
             write_over(path, data)
         written.add(name)
-    gone = [name for name in old if name not in wanted and (index is None or name not in index_names)]
+    gone = [name for name in old if name not in wanted and not name.startswith(replaced)]
     for name in gone:
         _inside(target, name).unlink(missing_ok=True)
-    if index is not None:
-        swap_folder(index, target / INDEX_FOLDER)
+    for folder, fresh in index.items():
+        swap_folder(fresh, target / folder)
     _remove_empty_parents(target, gone)
     _write_manifest(target, wanted)
     stamps = {}
     base = f"{target}{os.sep}"
     for name in wanted:
-        if name in written or name not in old or name in changed or index is not None and name in new_index:
+        if name in written or name not in old or name in changed or name in new_index:
             stat = os.stat(base + name)
             stamps[name] = (stat.st_mtime_ns, stat.st_size, digests.get(name, ""))
         else:

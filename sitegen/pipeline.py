@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -49,7 +50,16 @@ from sitegen.progress import Progress
 from sitegen.published import published_pages, record_published
 from sitegen.recordload import load_records
 from sitegen.records import record_files, record_pages
-from sitegen.search import INDEX_FOLDER, bundle_count, bundle_of, is_searchable, make_search_index, search_digest
+from sitegen.search import (
+    INDEX_FOLDER,
+    MAIN_BUNDLE,
+    bundle_count,
+    bundle_of,
+    is_searchable,
+    make_search_index,
+    remade_bundles,
+    search_digest,
+)
 from sitegen.templates import render_pages
 from sitegen.urls import Urls, output_file
 
@@ -318,17 +328,31 @@ def _update(
     redo: set[int],
     bundle_pages: int,
 ) -> OutputState:
-    # The new search index is made beside the output first: if Pagefind fails, nothing has been touched.
+    # The new search bundles are made beside the output first: if Pagefind fails, nothing has been touched.
     if not redo:
-        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, None, copied)
+        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, {}, copied)
     staging = target.resolve().parent / f".{target.name}.index-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
         published = Published(target, files, rendered.kept)
-        names = sorted(searchable)
-        make_search_index(staging, published, names, bundle_pages, target / INDEX_FOLDER, redo)
-        index = staging / INDEX_FOLDER
-        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, index, copied)
+        with _new_index(staging, published, sorted(searchable), bundle_pages, target, redo) as index:
+            return update_site(target, previous, changed, files, rendered.kept, rendered.copies, index, copied)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _new_index(
+    staging: Path, pages: Mapping[str, bytes], names: list[str], bundle_pages: int, target: Path, redo: set[int]
+) -> Iterator[dict[str, Path]]:
+    """The search bundles numbered in `redo` made again in `staging`: each folder of the output's index to
+    replace, with the new folder to put in its place. Only those bundles, the others' files left as they
+    are; or, when the main bundle is one of them (its folder holds the others'), a whole new index with
+    the unchanged bundles linked in."""
+    if MAIN_BUNDLE in redo:
+        make_search_index(staging, pages, names, bundle_pages, target / INDEX_FOLDER, redo)
+        yield {f"{INDEX_FOLDER}/": staging / INDEX_FOLDER}
+        return
+    with remade_bundles(staging, pages, names, bundle_pages, redo) as (bundles, _):
+        yield {f"{INDEX_FOLDER}/{folder}": bundle for folder, bundle in bundles.items()}

@@ -268,16 +268,37 @@ def replace_bundles(
     chunk: int | None = None,
     pausable: PausableRuns | None = None,
 ) -> dict[str, str]:
-    """Make the bundles numbered in `redo` again (in `work`, on the index's drive), none of them the main
-    one, and put each in place of its folder in the search index at `index`: one rename each, where
-    make_search_index links every file of the other bundles into a new index (20,000 files at 10,000
-    posts). The index must have as many bundles as `names` make. For serve's preview; a published index is made
-    beside the output and goes live whole, with the output's other files.
-    Each bundle is whole in itself: a search that began on the old one and finds its files gone loads
-    the index again, as it does when a new build is published. The search digest of each page indexed.
-    """
+    """Make the bundles numbered in `redo` again (`remade_bundles`) and put each in place of its folder in
+    the search index at `index`, one rename each: for serve's preview, which has no other files to write
+    at the same time. The search digest of each page indexed."""
     from sitegen.output import swap_folder  # output.py imports this module
 
+    with remade_bundles(work, files, names, bundle_pages, redo, runs, chunk, pausable) as (made, digests):
+        for folder, bundle in made.items():
+            swap_folder(bundle, index / folder)
+    return digests
+
+
+@contextlib.contextmanager
+def remade_bundles(
+    work: Path,
+    files: Mapping[str, bytes],
+    names: Sequence[str],
+    bundle_pages: int,
+    redo: set[int],
+    runs: int = 2,
+    chunk: int | None = None,
+    pausable: PausableRuns | None = None,
+) -> Iterator[tuple[dict[str, Path], dict[str, str]]]:
+    """Make the bundles numbered in `redo` again, none of them the main one, in folders of `work` (on the
+    index's drive); yield where each goes in the index (its `bundle_folder`) with the folder made for
+    it, and the search digest of each page indexed. The caller renames the folders into place: where
+    make_search_index links every file of the other bundles into a new index (20,000 files at 10,000
+    posts), this leaves them alone. The index must have as many bundles as `names` make.
+
+    Each bundle is whole in itself: a search that began on the old one and finds its files gone loads
+    the index again, as it does when a new build is published. What was not moved is removed after.
+    """
     count = bundle_count(len(names), bundle_pages)
     if MAIN_BUNDLE in redo or not redo <= set(range(count)):
         raise ValueError(f"only the bundles 1-{count - 1} can be replaced, not {sorted(redo)}")
@@ -285,8 +306,7 @@ def replace_bundles(
     with _made_bundles(work, files, names, count, redo, runs, chunk, pausable) as (made, digests):
         for number, bundle in made.items():
             _finish_bundle(bundle, number)
-            swap_folder(bundle, index / bundle_folder(number))
-    return digests
+        yield {bundle_folder(number): bundle for number, bundle in made.items()}, digests
 
 
 @contextlib.contextmanager

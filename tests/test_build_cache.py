@@ -176,28 +176,51 @@ def test_a_rebuild_with_nothing_changed_reports_the_same_summary(site_root):
     assert again.summary().startswith("Nothing changed since the last build: ")
 
 
-@pytest.mark.parametrize("change", ["a post's text", "a new post", "a removed post"])
+# In the fixture's three bundles, the post only in Vietnamese is in the main one, and POST is not.
+IN_BUNDLES = {
+    **CHANGES,
+    "a post in the main bundle": lambda root: edit(
+        root, "content/news/chi-tieng-viet.vi.md", "Nội dung chưa được dịch.", "Nội dung đã sửa."
+    ),
+}
+
+
+@pytest.mark.parametrize("change", ["a post's text", "a post in the main bundle", "a new post", "a removed post"])
 def test_with_the_index_in_several_bundles_the_cached_build_equals_a_cold_build(site_root, tmp_path, change):
     set_config(site_root, search_bundle_pages=2)
     build_site(site_root)
     assert (site_root / "public/pagefind/more-1/pagefind-entry.json").is_file()
-    CHANGES[change](site_root)
+    IN_BUNDLES[change](site_root)
     build_site(site_root)
     assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
 
 
-def test_search_bundles_without_a_changed_page_keep_their_files_instead_of_copies(site_root):
+def test_after_an_edit_the_build_puts_the_bundle_made_again_in_place_and_leaves_the_others_files_alone(
+    site_root, tmp_path
+):
+    from sitegen.search import bundle_of
+
     set_config(site_root, search_bundle_pages=2)
     build_site(site_root)
     index = site_root / "public/pagefind"
-    before = {p.relative_to(index): p.stat().st_ino for p in index.rglob("*") if p.is_file()}
+    count = 1 + len(list(index.glob("more-*")))
+    bundle = bundle_of("tin-tuc/hoi-nghi-thi-dua-nam-2021/index.html", count)
+    assert count > 2 and bundle != 0, "the edited post is in a bundle of its own, not the main one"
+    folders = {path.name: path.stat().st_ino for path in [index, *index.glob("more-*")]}
+    files = {path: path.stat().st_ino for path in index.rglob("*") if path.is_file()}
     CHANGES["a post's text"](site_root)
     build_site(site_root)
-    after = {p.relative_to(index): p.stat().st_ino for p in index.rglob("*") if p.is_file()}
-    bundles = {name.parts[0] for name in after if name.parts[0].startswith("more-")}
-    untouched = {b for b in bundles if all(before.get(n) == ino for n, ino in after.items() if n.parts[0] == b)}
-    # The edited post's bundle is made again; the others are the same files, linked into the new index.
-    assert untouched and untouched != bundles
+    # Its bundle's folder is new; the index and the other bundles' folders and files are the same ones.
+    assert {path.name: path.stat().st_ino != folders[path.name] for path in [index, *index.glob("more-*")]} == {
+        "pagefind": False,
+        **{f"more-{n}": n == bundle for n in range(1, count)},
+    }
+    kept = [path for path in files if f"/more-{bundle}/" not in str(path)]
+    assert kept and all(path.stat().st_ino == files[path] for path in kept)
+    assert not list(index.glob(".*")) and not list(site_root.glob(".public*"))
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
+    # The build's record of the output knows the new bundle's files: the next build finds nothing to do.
+    assert build_site(site_root).unchanged
 
 
 def test_a_cache_left_by_another_version_of_the_generator_is_not_used(site_root, monkeypatch):
