@@ -363,7 +363,12 @@ def _run_pagefind(
 ) -> list[str]:
     """Stage each bundle's pages (their digests into `digests`) and run Pagefind on them with the
     `environment` given, `runs` at a time; the failures' last lines. The next bundle is staged while
-    Pagefind works on the last ones."""
+    Pagefind works on the last ones.
+
+    Each run is a process group of its own (POSIX): were this process killed outright (SIGKILL, the
+    out-of-memory killer) while serve holds a run still, the system ends the run (SIGHUP then SIGCONT
+    to a group left stopped without its parent) instead of leaving it stopped for good. Ctrl+C, SIGTERM
+    and SIGHUP reach this process, which kills its runs as it stops."""
     order = list(made)
     running: list[tuple[Path, subprocess.Popen]] = []
     failures: list[str] = []
@@ -383,7 +388,9 @@ def _run_pagefind(
             if len(running) == runs:
                 finish_first()
             command = [str(program), "--site", str(site), "--output-path", str(made[number]), "--quiet"]
-            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+            process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, process_group=0
+            )
             running.append((site, process))
             pausable.started(process)
             if position + 1 < len(order):

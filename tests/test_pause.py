@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -91,3 +92,57 @@ def test_ending_kills_the_programs_even_held_still_and_any_started_after(program
     late = programs()
     runs.started(late)
     assert late.wait(timeout=WAIT) == -signal.SIGKILL
+
+
+CHILD = """
+import sys
+from pathlib import Path
+from sitegen.pause import PausableRuns
+from sitegen.search import _pagefind_program, _run_pagefind
+
+class Telling(PausableRuns):
+    def started(self, process):
+        super().started(process)
+        print(process.pid, flush=True)
+
+runs, work = Telling(), Path(sys.argv[1])
+runs.hold(3600)  # Pagefind is stopped as soon as it starts, as serve holds it while answering an edit
+page = '<html lang="vi"><body><main data-pagefind-body><p>Hội nghị</p></main></body></html>'.encode()
+(work / "staging").mkdir()
+_run_pagefind(
+    _pagefind_program(), {}, work / "staging", {"index.html": page}, {0: ["index.html"]}, {0: work / "made"}, {}, 1, runs
+)
+"""
+
+
+def test_pagefind_held_still_when_serve_is_killed_outright_does_not_stay_stopped(tmp_path):
+    # SIGKILL (or the out-of-memory killer) leaves serve no time to end its programs: a Pagefind run held
+    # still then would keep its memory for good. In a process group of its own, the system ends it once
+    # whoever takes it on is outside its session, as when serve runs in a terminal; here the owner starts
+    # a session, so that the test does not depend on the session of the machine's first process.
+    command = [sys.executable, "-c", CHILD, str(tmp_path)]
+    owner = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        pagefind = int(owner.stdout.readline())
+        deadline = time.monotonic() + WAIT
+        while process_state(pagefind) != "T" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert process_state(pagefind) == "T"
+    finally:
+        owner.kill()
+        owner.wait()
+    deadline = time.monotonic() + WAIT
+    while _alive(pagefind) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    left = _alive(pagefind) and process_state(pagefind)
+    if left:
+        os.kill(pagefind, signal.SIGKILL)  # not left behind by the test
+    assert not left, f"Pagefind is left {left}"
+
+
+def _alive(pid: int) -> bool:
+    # Ended ('Z', until whoever took it on reaps it) or gone.
+    try:
+        return process_state(pid) != "Z"
+    except FileNotFoundError:
+        return False
