@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sitegen.content import Stamped, input_name
 from sitegen.errors import SiteError, raise_if_any
-from sitegen.search import INDEX_FOLDER
+from sitegen.search import INDEX_FOLDER, BundleChanges, apply_changes
 from sitegen.sessionlock import hold
 
 MANIFEST = ".sitegen-manifest"
@@ -275,24 +275,28 @@ def update_site(
     files: Mapping[str, bytes],
     kept: Iterable[str],
     copies: Sequence[tuple[Path, str]],
-    index: Mapping[str, Path],
+    index: Path | BundleChanges | None,
     copied: Mapping[str, str],
 ) -> OutputState:
     """Bring an output folder we wrote up to date in place: write what differs, remove what is gone.
 
-    `changed` are our files altered since `state`; `kept` are pages known to be current; `index` maps
-    folders of the search index ("pagefind/" for the whole of it, "pagefind/more-3/" for one bundle) to
-    the new folders put in their place once the files are written (none: the index stays as it is);
-    `copied` says what each copy holds, by name (copy_digests).
+    `changed` are our files altered since `state`; `kept` are pages known to be current; `index` is a
+    new search index folder to put in place of the old one, or the changes that bring the old one's
+    bundles up to date (search.remade_bundles), applied once the pages are written (None: the index
+    stays as it is); `copied` says what each copy holds, by name (copy_digests).
     """
     target = target.resolve()
     old = state.files
-    replaced = tuple(index)
-    index_names = {name for name in old if name.startswith(_INDEX_PREFIX) and not name.startswith(replaced)}
+    index_names = {name for name in old if name.startswith(_INDEX_PREFIX)}
     sources = {name: source for source, name in copies}
     names = list(dict.fromkeys([*files, *sources]))
-    new_index = {f"{folder}{name}" for folder, fresh in index.items() for name in files_under(fresh)}
-    wanted = set(names) | set(kept) | index_names | new_index
+    if isinstance(index, Path):  # the old index goes whole
+        new_index, replaced = {f"{_INDEX_PREFIX}{name}" for name in files_under(index)}, index_names
+    else:
+        changes = index or BundleChanges((), ())
+        new_index = {f"{_INDEX_PREFIX}{name}" for _, name in changes.moves}
+        replaced = {f"{_INDEX_PREFIX}{name}" for name in changes.removed}
+    wanted = set(names) | set(kept) | (index_names - replaced) | new_index
     unknown = [name for name in names if name not in old and (target / name).exists()]
     raise_if_any([_foreign_error(target, sorted(unknown))] if unknown else [])
     # Listed before they are written: if writing stops half-way, every file there is still known as ours.
@@ -312,11 +316,13 @@ def update_site(
         else:
             write_over(path, data)
         written.add(name)
-    gone = [name for name in old if name not in wanted and not name.startswith(replaced)]
+    if isinstance(index, BundleChanges):
+        apply_changes(target / INDEX_FOLDER, index)
+    gone = [name for name in old if name not in wanted and name not in replaced]
     for name in gone:
         _inside(target, name).unlink(missing_ok=True)
-    for folder, fresh in index.items():
-        swap_folder(fresh, target / folder)
+    if isinstance(index, Path):
+        swap_folder(index, target / INDEX_FOLDER)
     _remove_empty_parents(target, gone)
     _write_manifest(target, wanted)
     stamps = {}

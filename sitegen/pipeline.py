@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -52,7 +51,6 @@ from sitegen.recordload import load_records
 from sitegen.records import record_files, record_pages
 from sitegen.search import (
     INDEX_FOLDER,
-    MAIN_BUNDLE,
     bundle_count,
     bundle_of,
     is_searchable,
@@ -307,12 +305,15 @@ def _in_place(
     return Made.of(rendered), searchable, written
 
 
-def bundles_to_redo(before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int) -> set[int]:
+def bundles_to_redo(
+    before: Mapping[str, str], after: Mapping[str, str], changed: set[str], size: int
+) -> set[int] | None:
     """The search index bundles holding a page whose copy for Pagefind (search_digest) changed, came or
-    went; every bundle if their number changed."""
+    went; None when the whole index must be made again (the number of bundles changed, or someone
+    altered the index's files)."""
     count = bundle_count(len(after), size)
     if count != bundle_count(len(before), size) or any(name.startswith(f"{INDEX_FOLDER}/") for name in changed):
-        return set(range(count))
+        return None
     differ = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
     return {bundle_of(name, count) for name in differ}
 
@@ -325,34 +326,25 @@ def _update(
     rendered: SiteFiles,
     copied: Mapping[str, str],
     searchable: Mapping[str, str],
-    redo: set[int],
+    redo: set[int] | None,
     bundle_pages: int,
 ) -> OutputState:
-    # The new search bundles are made beside the output first: if Pagefind fails, nothing has been touched.
-    if not redo:
-        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, {}, copied)
+    # The search bundles are made before the output is touched: if Pagefind fails, nothing has changed.
+    if redo == set():
+        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, None, copied)
+    published = Published(target, files, rendered.kept)
+    names = sorted(searchable)
+    if redo is not None:  # only the files of those bundles that differ are moved in (search.BundleChanges)
+        index = target / INDEX_FOLDER
+        with remade_bundles(index, published, names, bundle_pages, redo) as (changes, _):
+            return update_site(target, previous, changed, files, rendered.kept, rendered.copies, changes, copied)
+    # A whole new index, made beside the output (on its drive) and swapped in once the pages are written.
     staging = target.resolve().parent / f".{target.name}.index-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        published = Published(target, files, rendered.kept)
-        with _new_index(staging, published, sorted(searchable), bundle_pages, target, redo) as index:
-            return update_site(target, previous, changed, files, rendered.kept, rendered.copies, index, copied)
+        make_search_index(staging, published, names, bundle_pages)
+        index = staging / INDEX_FOLDER
+        return update_site(target, previous, changed, files, rendered.kept, rendered.copies, index, copied)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _new_index(
-    staging: Path, pages: Mapping[str, bytes], names: list[str], bundle_pages: int, target: Path, redo: set[int]
-) -> Iterator[dict[str, Path]]:
-    """The search bundles numbered in `redo` made again in `staging`: each folder of the output's index to
-    replace, with the new folder to put in its place. Only those bundles, the others' files left as they
-    are; or, when the main bundle is one of them (its folder holds the others'), a whole new index with
-    the unchanged bundles linked in."""
-    if MAIN_BUNDLE in redo:
-        make_search_index(staging, pages, names, bundle_pages, target / INDEX_FOLDER, redo)
-        yield {f"{INDEX_FOLDER}/": staging / INDEX_FOLDER}
-        return
-    with remade_bundles(staging, pages, names, bundle_pages, redo) as (bundles, _):
-        yield {f"{INDEX_FOLDER}/{folder}": bundle for folder, bundle in bundles.items()}

@@ -220,46 +220,52 @@ def make_search_index(
     files: Mapping[str, bytes],
     names: Sequence[str],
     bundle_pages: int,
-    previous: Path | None = None,
-    redo: set[int] | None = None,
     runs: int = 2,
     chunk: int | None = None,
     pausable: PausableRuns | None = None,
 ) -> dict[str, str]:
     """Index the searchable pages `names` (bytes from `files`) into folder/pagefind/; the search digest
-    (`search_digest`) of each page indexed anew.
+    (`search_digest`) of each page indexed.
 
     A big site's index is made of bundles of about `bundle_pages` pages each (Pagefind holds a whole
     bundle in memory: 150-170 MB for 1,000 pages), `runs` Pagefind runs at a time (each uses more than
     one core), merged by the search page. Their word indexes are cut in chunks of `chunk` word positions,
     by default finer the more bundles there are (`chunk_positions`). `pausable` is told of each Pagefind
-    run, so that another thread may hold it still for a moment (serve).
-    With `previous` (the pagefind/ folder of the last build), only the bundles numbered in `redo` are
-    made again; the others are copied. A failure is a build error, and nothing gets published.
+    run, so that another thread may hold it still for a moment (serve). A failure is a build error, and
+    nothing gets published.
     """
     output = folder / INDEX_FOLDER
     count = bundle_count(len(names), bundle_pages)
-    todo = set(range(count)) if previous is None or redo is None else redo & set(range(count))
     chunk = chunk or chunk_positions(count)
-    with _made_bundles(output.parent, files, names, count, todo, runs, chunk, pausable) as (made, digests):
+    with _made_bundles(folder, files, names, count, set(range(count)), runs, chunk, pausable) as (made, digests):
         output.mkdir(parents=True, exist_ok=True)
         for number in range(count):
             target = output / bundle_folder(number)
-            if number in made:
-                _move_contents(made[number], target)
-            else:
-                _copy_bundle(previous / bundle_folder(number), target, main=number == MAIN_BUNDLE)
+            _move_contents(made[number], target)
             _finish_bundle(target, number)
-        for unused in output.glob("pagefind-*ui*"):
-            unused.unlink()  # Pagefind's own UI; static/js/search.js talks to pagefind.js directly
         more = [bundle_folder(number) for number in range(count) if number != MAIN_BUNDLE]
         (output / BUNDLE_LIST).write_text(json.dumps(more), encoding="utf-8")
     return digests
 
 
+@dataclass(frozen=True)
+class BundleChanges:
+    """What brings the bundles of a search index up to date with bundles made again, file by file.
+
+    Pagefind names its index chunks, fragments and meta files by a digest of their bytes, and only each
+    bundle's pagefind-entry.json says which meta file is current. Made again after an edit, a bundle of
+    1,000 pages has most of its 1,200 files byte for byte as they were: only those that differ are moved
+    in, each bundle's entry last (a search that began meanwhile finds the files it names), and then the
+    files no longer named are removed. A search that finds its files gone loads the index again, as it
+    does when a new build is published.
+    """
+
+    moves: tuple[tuple[Path, str], ...]  # a file made, and its name in the index folder
+    removed: tuple[str, ...]  # files of the index folder that no bundle holds any more
+
+
 def replace_bundles(
     index: Path,
-    work: Path,
     files: Mapping[str, bytes],
     names: Sequence[str],
     bundle_pages: int,
@@ -268,20 +274,17 @@ def replace_bundles(
     chunk: int | None = None,
     pausable: PausableRuns | None = None,
 ) -> dict[str, str]:
-    """Make the bundles numbered in `redo` again (`remade_bundles`) and put each in place of its folder in
-    the search index at `index`, one rename each: for serve's preview, which has no other files to write
-    at the same time. The search digest of each page indexed."""
-    from sitegen.output import swap_folder  # output.py imports this module
-
-    with remade_bundles(work, files, names, bundle_pages, redo, runs, chunk, pausable) as (made, digests):
-        for folder, bundle in made.items():
-            swap_folder(bundle, index / folder)
+    """Make the bundles numbered in `redo` again and bring the search index at `index` up to date with
+    them (`remade_bundles`, `apply_changes`): for serve's preview, which has no other files to write at the
+    same time. The search digest of each page indexed."""
+    with remade_bundles(index, files, names, bundle_pages, redo, runs, chunk, pausable) as (changes, digests):
+        apply_changes(index, changes)
     return digests
 
 
 @contextlib.contextmanager
 def remade_bundles(
-    work: Path,
+    index: Path,
     files: Mapping[str, bytes],
     names: Sequence[str],
     bundle_pages: int,
@@ -289,29 +292,81 @@ def remade_bundles(
     runs: int = 2,
     chunk: int | None = None,
     pausable: PausableRuns | None = None,
-) -> Iterator[tuple[dict[str, Path], dict[str, str]]]:
-    """Make the bundles numbered in `redo` again, none of them the main one, in folders of `work` (on the
-    index's drive); yield where each goes in the index (its `bundle_folder`) with the folder made for
-    it, and the search digest of each page indexed. The caller renames the folders into place: where
-    make_search_index links every file of the other bundles into a new index (20,000 files at 10,000
-    posts), this leaves them alone. The index must have as many bundles as `names` make.
-
-    Each bundle is whole in itself: a search that began on the old one and finds its files gone loads
-    the index again, as it does when a new build is published. What was not moved is removed after.
+) -> Iterator[tuple[BundleChanges, dict[str, str]]]:
+    """Make the bundles numbered in `redo` again, in memory where the machine allows, and yield the
+    changes that bring the search index at `index` up to date with them (`apply_changes`), and the search
+    digest of each page indexed. The index must have as many bundles as `names` make. The bundles made
+    are removed afterwards.
     """
     count = bundle_count(len(names), bundle_pages)
-    if MAIN_BUNDLE in redo or not redo <= set(range(count)):
-        raise ValueError(f"only the bundles 1-{count - 1} can be replaced, not {sorted(redo)}")
+    if not redo <= set(range(count)):
+        raise ValueError(f"an index of {count} bundles has no bundle {sorted(redo - set(range(count)))}")
     chunk = chunk or chunk_positions(count)
-    with _made_bundles(work, files, names, count, redo, runs, chunk, pausable) as (made, digests):
-        for number, bundle in made.items():
+    with _made_bundles(None, files, names, count, redo, runs, chunk, pausable) as (made, digests):
+        moves: list[tuple[Path, str]] = []
+        removed: list[str] = []
+        for number, bundle in sorted(made.items()):
             _finish_bundle(bundle, number)
-        yield {bundle_folder(number): bundle for number, bundle in made.items()}, digests
+            folder = bundle_folder(number)
+            changed, gone = _bundle_changes(bundle, index / folder, main=number == MAIN_BUNDLE)
+            moves += [(bundle / name, folder + name) for name in changed]
+            removed += [folder + name for name in gone]
+        yield BundleChanges(tuple(moves), tuple(removed)), digests
+
+
+def apply_changes(index: Path, changes: BundleChanges) -> None:
+    """Bring the search index at `index` up to date (`remade_bundles`)."""
+    for source, name in changes.moves:
+        _put(source, index / name)
+    for name in changes.removed:
+        (index / name).unlink(missing_ok=True)
+
+
+ENTRY = "pagefind-entry.json"  # a bundle's list of its languages and their current meta files
+
+
+def _bundle_changes(made: Path, old: Path, main: bool) -> tuple[list[str], list[str]]:
+    # The files of the bundle made that are new or differ from the old bundle's (its entry last), and the
+    # old bundle's files the new one does not have. The main bundle's folder also holds the others.
+    new, before = _bundle_files(made, main), _bundle_files(old, main)
+    changed = [name for name in sorted(new - {ENTRY}) if name not in before or not _same(made / name, old / name)]
+    if ENTRY not in before or not _same(made / ENTRY, old / ENTRY):
+        changed.append(ENTRY)
+    return changed, sorted(before - new)
+
+
+def _bundle_files(folder: Path, main: bool) -> set[str]:
+    found = set()
+    for directory, folders, names in os.walk(folder):
+        prefix = Path(directory).relative_to(folder).as_posix()
+        if prefix == ".":
+            prefix = ""
+            if main:  # the other bundles and their list
+                folders[:] = [name for name in folders if not name.startswith("more-")]
+                names = [name for name in names if name != BUNDLE_LIST]
+        found.update(f"{prefix}/{name}".lstrip("/") for name in names)
+    return found
+
+
+def _same(one: Path, other: Path) -> bool:
+    return one.stat().st_size == other.stat().st_size and one.read_bytes() == other.read_bytes()
+
+
+def _put(source: Path, target: Path) -> None:
+    # One rename where source and target share a drive; else a copy renamed into place. Either way the
+    # target is never seen half-written.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(source, target)
+    except OSError:
+        fresh = target.with_name(f".{target.name}.new")
+        shutil.copyfile(source, fresh)
+        os.replace(fresh, target)
 
 
 @contextlib.contextmanager
 def _made_bundles(
-    beside: Path,
+    beside: Path | None,
     files: Mapping[str, bytes],
     names: Sequence[str],
     count: int,
@@ -320,16 +375,18 @@ def _made_bundles(
     chunk: int,
     pausable: PausableRuns | None,
 ) -> Iterator[tuple[dict[int, Path], dict[str, str]]]:
-    # Pagefind's bundles numbered in `todo` made in folders of `beside`, and the search digest of each of
-    # their pages; the folders are removed afterwards, but for what was moved out of them.
+    # Pagefind's bundles numbered in `todo` made in folders of `beside` (None: beside the staged copies,
+    # in memory where the machine allows), and the search digest of each of their pages; the folders are
+    # removed afterwards, but for what was moved out of them.
     program = _pagefind_program()
     groups: dict[int, list[str]] = {number: [] for number in range(count)}
     for name in sorted(names):
         groups[bundle_of(name, count)].append(name)
-    made = {number: beside / f".sitegen-bundle-{number}" for number in sorted(todo)}  # renamed into place
     # In memory where the machine allows: Pagefind reads a folder far faster than it takes pages one by
     # one through its API, and the staged copies are never published.
     staging = _staging_folder(len(names))
+    beside = staging if beside is None else beside
+    made = {number: beside / f".sitegen-bundle-{number}" for number in sorted(todo)}  # renamed into place
     try:
         digests: dict[str, str] = {}
         environment = {**os.environ, CHUNK_VARIABLE: str(chunk)}
@@ -347,7 +404,9 @@ def _made_bundles(
 def _finish_bundle(bundle: Path, number: int) -> None:
     if number != MAIN_BUNDLE:
         _slim(bundle)  # the program and its WebAssembly come from the main bundle
-    _sort_entry(bundle / "pagefind-entry.json")
+    for unused in bundle.glob("pagefind-*ui*"):
+        unused.unlink()  # Pagefind's own UI; static/js/search.js talks to pagefind.js directly
+    _sort_entry(bundle / ENTRY)
 
 
 def _run_pagefind(
@@ -422,29 +481,6 @@ def _move_contents(source: Path, target: Path) -> None:
     source.rmdir()
 
 
-def _copy_bundle(source: Path, target: Path, main: bool) -> None:
-    # The main bundle's folder also holds the other bundles and their list: only its own files are copied.
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in source.iterdir():
-        if main and (entry.name.startswith("more-") or entry.name == BUNDLE_LIST):
-            continue
-        if entry.is_dir():
-            shutil.copytree(entry, target / entry.name, copy_function=_link_or_copy)
-        else:
-            _link_or_copy(entry, target / entry.name)
-
-
-def _link_or_copy(source: Path | str, target: Path | str) -> Path | str:
-    # A bundle that did not change keeps its files: a hard link costs far less than a copy (20,000 files at
-    # 10,000 posts). The index files are never written to once made, so the published ones stay as they
-    # are until the new index replaces them. Where links are not possible (another drive, FAT), a copy.
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-    return target
-
-
 def _slim(bundle: Path) -> None:
     for entry in bundle.iterdir():
         if entry.name not in _KEEP_IN_MORE and not entry.name.endswith(".pf_meta"):
@@ -511,8 +547,7 @@ def _pagefind_program() -> Path:
 
 def _sort_entry(entry: Path) -> None:
     # Pagefind lists the languages in a random order; sorted, two builds of one site are byte-identical.
-    # A bundle kept from the last build was sorted then, and its entry may be a link to the published file:
-    # it is written only when the order differs, and then as a new file, never through the link.
+    # Written only when the order differs, and then as a new file: never through a link to a published one.
     text = entry.read_text(encoding="utf-8")
     data = json.loads(text)
     data["languages"] = dict(sorted(data["languages"].items()))

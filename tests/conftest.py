@@ -185,6 +185,28 @@ def process_state(pid: int) -> str:
     return text[text.rindex(")") + 2]
 
 
+def index_entries(index: Path) -> dict[str, int]:
+    """Every file and folder of a search index (folders end with '/') -> its inode: what stayed the same."""
+    return {f"{p.relative_to(index).as_posix()}{'/' if p.is_dir() else ''}": p.stat().st_ino for p in index.rglob("*")}
+
+
+def bundle_edit(before: dict[str, int], after: dict[str, int], bundle: int) -> str:
+    """What an edit did to a search index (index_entries before and after it), where only the bundle
+    numbered `bundle` was made again: '' when only files of that bundle came and went, its entry alone was
+    written again and everything else is as it was; else what differs."""
+    in_bundle = (lambda name: name.startswith(f"more-{bundle}/")) if bundle else (lambda name: "more-" not in name)
+    entry = f"more-{bundle}/pagefind-entry.json" if bundle else "pagefind-entry.json"
+    came, went = after.keys() - before.keys(), before.keys() - after.keys()
+    rewritten = {name for name in after.keys() & before.keys() if after[name] != before[name]}
+    if not came or not any(name.endswith(".pf_fragment") for name in came):
+        return f"no new fragment for the edited page: {sorted(came)}"
+    if outside := sorted(name for name in came | went if not in_bundle(name)):
+        return f"files of other bundles came or went: {outside}"
+    if rewritten != {entry}:
+        return f"written again in place of the old: {sorted(rewritten)}, where only {entry} should be"
+    return ""
+
+
 def pagefind_texts(index: Path) -> dict[str, str]:
     """Each page a Pagefind index folder holds: its address -> the text Pagefind keeps of it (results show it)."""
     texts = {}
