@@ -3,7 +3,7 @@
 The published site's index is made by the build (pipeline.py); the preview makes its own in the
 background, so that the search page works while the editors write. After an edit, only the bundles
 holding a page whose copy for Pagefind changed are made again, as in a later build, and only their
-files that differ are moved into the preview's index (search.replace_bundles): the other files stay
+files that differ are moved into the preview's index (search.remade_bundles): the other files stay
 as they are. The whole index is made again only when the number of bundles changes.
 """
 
@@ -19,10 +19,11 @@ from sitegen.pipeline import bundles_to_redo
 from sitegen.search import (
     CHUNK_POSITIONS,
     INDEX_FOLDER,
+    apply_changes,
     bundle_count,
     is_searchable,
     make_search_index,
-    replace_bundles,
+    remade_bundles,
     search_digest,
 )
 
@@ -93,7 +94,10 @@ class PreviewSearch:
                 self.digests = after
                 return 0
         if redo is not None:  # only the files that differ are moved in; the others stay as they are
-            after.update(replace_bundles(current, pages, names, bundle_pages, redo, RUNS, CHUNK, self.pagefind))
+            remade = remade_bundles(current, pages, names, bundle_pages, redo, RUNS, CHUNK, self.pagefind)
+            with remade as (changes, digests):
+                apply_changes(current, changes)
+            after.update(digests)
             self.digests = after
             return len(redo)
         if self.work.exists():

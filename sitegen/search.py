@@ -264,24 +264,6 @@ class BundleChanges:
     removed: tuple[str, ...]  # files of the index folder that no bundle holds any more
 
 
-def replace_bundles(
-    index: Path,
-    files: Mapping[str, bytes],
-    names: Sequence[str],
-    bundle_pages: int,
-    redo: set[int],
-    runs: int = 2,
-    chunk: int | None = None,
-    pausable: PausableRuns | None = None,
-) -> dict[str, str]:
-    """Make the bundles numbered in `redo` again and bring the search index at `index` up to date with
-    them (`remade_bundles`, `apply_changes`): for serve's preview, which has no other files to write at the
-    same time. The search digest of each page indexed."""
-    with remade_bundles(index, files, names, bundle_pages, redo, runs, chunk, pausable) as (changes, digests):
-        apply_changes(index, changes)
-    return digests
-
-
 @contextlib.contextmanager
 def remade_bundles(
     index: Path,
