@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sitegen.content import Stamped, input_name
 from sitegen.errors import SiteError, raise_if_any
-from sitegen.search import INDEX_FOLDER, BundleChanges, apply_changes
+from sitegen.search import INDEX_FOLDER, BundleChanges, apply_changes, temporary_name
 from sitegen.sessionlock import hold
 
 MANIFEST = ".sitegen-manifest"
@@ -290,17 +290,19 @@ def update_site(
     index_names = {name for name in old if name.startswith(_INDEX_PREFIX)}
     sources = {name: source for source, name in copies}
     names = list(dict.fromkeys([*files, *sources]))
+    replacing = set()  # where a search file may be copied beside the one it replaces (search.temporary_name)
     if isinstance(index, Path):  # the old index goes whole
         new_index, replaced = {f"{_INDEX_PREFIX}{name}" for name in files_under(index)}, index_names
     else:
         changes = index or BundleChanges((), ())
         new_index = {f"{_INDEX_PREFIX}{name}" for _, name in changes.moves}
         replaced = {f"{_INDEX_PREFIX}{name}" for name in changes.removed}
+        replacing = {f"{_INDEX_PREFIX}{temporary_name(name)}" for _, name in changes.moves}
     wanted = set(names) | set(kept) | (index_names - replaced) | new_index
     unknown = [name for name in names if name not in old and (target / name).exists()]
     raise_if_any([_foreign_error(target, sorted(unknown))] if unknown else [])
     # Listed before they are written: if writing stops half-way, every file there is still known as ours.
-    _write_manifest(target, wanted | set(old))
+    _write_manifest(target, wanted | set(old) | replacing)
     digests: dict[str, str] = {}
     written = set()
     folders: set[Path] = set()

@@ -335,15 +335,25 @@ def _same(one: Path, other: Path) -> bool:
 
 
 def _put(source: Path, target: Path) -> None:
-    # One rename where source and target share a drive; else a copy renamed into place. Either way the
-    # target is never seen half-written.
+    # One rename where source and target share a drive. From memory, a copy: straight to a new name (no
+    # search reads it before its bundle's entry names it), else beside the file it replaces and renamed
+    # over it, so that the entry is never read half-written.
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    if source.stat().st_dev == target.parent.stat().st_dev:
         os.replace(source, target)
-    except OSError:
-        fresh = target.with_name(f".{target.name}.new")
+    elif not target.exists():
+        shutil.copyfile(source, target)
+    else:
+        fresh = target.with_name(temporary_name(target.name))
         shutil.copyfile(source, fresh)
         os.replace(fresh, target)
+
+
+def temporary_name(name: str) -> str:
+    """The name under which a search file replacing `name` (a path with '/') is copied before it is
+    renamed over it: the output lists it among its own files meanwhile, should the build be stopped."""
+    folder, _, base = name.rpartition("/")
+    return f"{folder}/.{base}.new" if folder else f".{base}.new"
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ import os
 import shutil
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from conftest import NOW, Seen, build_site, bundle_edit, count_conversions, edit, index_entries, set_config, write
@@ -221,6 +222,31 @@ def test_after_an_edit_the_build_moves_in_only_the_search_files_that_differ(site
     assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
     # The build's record of the output knows the files moved in: the next build finds nothing to do.
     assert build_site(site_root).unchanged
+
+
+def test_a_build_stopped_while_it_moves_search_files_in_leaves_an_output_the_next_build_replaces(
+    site_root, tmp_path, monkeypatch
+):
+    from sitegen import search
+
+    set_config(site_root, search_bundle_pages=2)
+    build_site(site_root)
+    real_replace = search.os.replace
+
+    def stopped_at_the_entry(source, target):  # Ctrl+C as the bundle's new entry is about to go live
+        if Path(target).name == "pagefind-entry.json":
+            raise KeyboardInterrupt
+        real_replace(source, target)
+
+    with (site_root / POST).open("a", encoding="utf-8") as file:
+        file.write("\n\nMột câu khinhkhícầu mới.\n")
+    with monkeypatch.context() as stopped:
+        stopped.setattr(search.os, "replace", stopped_at_the_entry)
+        with pytest.raises(KeyboardInterrupt):
+            build_site(site_root)
+    # What was half moved in is the build's own: the next build takes the output over, as a cold build makes it.
+    build_site(site_root)
+    assert tree_bytes(site_root / "public") == cold_build(site_root, tmp_path)
 
 
 def test_a_cache_left_by_another_version_of_the_generator_is_not_used(site_root, monkeypatch):
