@@ -20,7 +20,7 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,14 +62,14 @@ def _foreign_files(target: Path) -> set[str]:
     return present - ours - {MANIFEST}
 
 
-def files_under(folder: Path, leaving_out: str = "") -> set[str]:
+def files_under(folder: Path, leaving_out: Callable[[str], bool] = lambda name: False) -> set[str]:
     """Every file below a folder, as a path relative to it with '/' (os.walk: no stat per file), but
-    for those in its subfolder `leaving_out`, if given."""
+    for those in its subfolders whose names `leaving_out` is true of."""
     found = set()
     for directory, folders, names in os.walk(folder):
         prefix = Path(directory).relative_to(folder).as_posix()
         if prefix == ".":
-            folders[:] = [name for name in folders if name != leaving_out]
+            folders[:] = [name for name in folders if not leaving_out(name)]
         found.update(name if prefix == "." else f"{prefix}/{name}" for name in names)
     return found
 

@@ -318,16 +318,11 @@ def _bundle_changes(made: Path, old: Path, main: bool) -> tuple[list[str], list[
 
 
 def _bundle_files(folder: Path, main: bool) -> set[str]:
-    found = set()
-    for directory, folders, names in os.walk(folder):
-        prefix = Path(directory).relative_to(folder).as_posix()
-        if prefix == ".":
-            prefix = ""
-            if main:  # the other bundles and their list
-                folders[:] = [name for name in folders if not name.startswith("more-")]
-                names = [name for name in names if name != BUNDLE_LIST]
-        found.update(f"{prefix}/{name}".lstrip("/") for name in names)
-    return found
+    from sitegen.output import files_under  # output.py imports this module
+
+    if not main:
+        return files_under(folder)
+    return files_under(folder, leaving_out=lambda name: name.startswith("more-")) - {BUNDLE_LIST}
 
 
 def _same(one: Path, other: Path) -> bool:
