@@ -311,10 +311,20 @@ def _bundle_changes(made: Path, old: Path, main: bool) -> tuple[list[str], list[
     # The files of the bundle made that are new or differ from the old bundle's (its entry last), and the
     # old bundle's files the new one does not have. The main bundle's folder also holds the others.
     new, before = _bundle_files(made, main), _bundle_files(old, main)
-    changed = [name for name in sorted(new - {ENTRY}) if name not in before or not _same(made / name, old / name)]
-    if ENTRY not in before or not _same(made / ENTRY, old / ENTRY):
+    changed = [name for name in sorted(new - {ENTRY}) if name not in before or not _same(made, old, name)]
+    if ENTRY not in before or not _same(made, old, ENTRY):
         changed.append(ENTRY)
     return changed, sorted(before - new)
+
+
+def _same(made: Path, old: Path, name: str) -> bool:
+    # Whether the file `name` of both bundles holds the same bytes. Index chunks, fragments and meta files
+    # are named by a digest of their bytes, as Pagefind itself relies on within an index: reading them all
+    # to compare took 0.25 s for the 1,334 files of one bundle at 10,000 posts, after every edit.
+    if name.startswith(("fragment/", "index/")) or name.endswith(".pf_meta"):
+        return True
+    one, other = made / name, old / name
+    return one.stat().st_size == other.stat().st_size and one.read_bytes() == other.read_bytes()
 
 
 def _bundle_files(folder: Path, main: bool) -> set[str]:
@@ -323,10 +333,6 @@ def _bundle_files(folder: Path, main: bool) -> set[str]:
     if not main:
         return files_under(folder)
     return files_under(folder, leaving_out=lambda name: name.startswith("more-")) - {BUNDLE_LIST}
-
-
-def _same(one: Path, other: Path) -> bool:
-    return one.stat().st_size == other.stat().st_size and one.read_bytes() == other.read_bytes()
 
 
 def _put(source: Path, target: Path) -> None:
@@ -373,7 +379,7 @@ def _made_bundles(
     # one through its API, and the staged copies are never published.
     staging = _staging_folder(len(names))
     beside = staging if beside is None else beside
-    made = {number: beside / f".sitegen-bundle-{number}" for number in sorted(todo)}  # renamed into place
+    made = {number: beside / f".sitegen-bundle-{number}" for number in sorted(todo)}  # moved out by the caller
     try:
         digests: dict[str, str] = {}
         environment = {**os.environ, CHUNK_VARIABLE: str(chunk)}
